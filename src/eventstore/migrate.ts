@@ -1,0 +1,91 @@
+/**
+ * Applies the committed migrations in prisma/<provider>/migrations, the way
+ * `prisma migrate deploy` does (same `_prisma_migrations` bookkeeping), using
+ * the WebAssembly schema engine: nothing is downloaded.
+ */
+import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { openSchemaEngine } from './schema-engine.js';
+import type { Dialect } from './sql.js';
+
+export const PRISMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../prisma');
+
+export function dialectOf(databaseUrl: string): Dialect {
+  if (databaseUrl.startsWith('file:')) return 'sqlite';
+  if (databaseUrl.startsWith('postgresql://') || databaseUrl.startsWith('postgres://')) return 'postgresql';
+  throw new Error('DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)');
+}
+
+/** The file behind a `file:` URL; its folder is created when missing. */
+export function sqlitePath(databaseUrl: string): string {
+  const path = databaseUrl.slice('file:'.length).split('?')[0]!;
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  return path;
+}
+
+function migrationsList(dialect: Dialect) {
+  const baseDir = join(PRISMA_DIR, dialect, 'migrations');
+  const lockPath = join(baseDir, 'migration_lock.toml');
+  const directories = readdirSync(baseDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  return {
+    baseDir,
+    lockfile: { path: 'migration_lock.toml', content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: directories.map((name) => ({
+      path: name,
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok' as const, value: readFileSync(join(baseDir, name, 'migration.sql'), 'utf8') },
+      },
+    })),
+  };
+}
+
+/** Applies pending migrations; returns the names of those it applied. */
+export async function migrate(databaseUrl: string): Promise<string[]> {
+  const dialect = dialectOf(databaseUrl);
+  const schemaText = readFileSync(join(PRISMA_DIR, dialect, 'schema.prisma'), 'utf8');
+  const pool = dialect === 'postgresql' ? new pg.Pool({ connectionString: databaseUrl, max: 1, idleTimeoutMillis: 1000 }) : undefined;
+  // The engine may keep a pooled connection checked out; close them all when done.
+  const connections: pg.PoolClient[] = [];
+  pool?.on('connect', (client) => connections.push(client));
+  const factory = pool ? new PrismaPg(pool) : new PrismaBetterSqlite3({ url: `file:${sqlitePath(databaseUrl)}` });
+  // Keep hold of the connections the engine opens: it leaves them (and on
+  // SQLite its lock) open, so they are closed here when the work is done.
+  const opened: SqlDriverAdapter[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
+  const engine = await openSchemaEngine(schemaText, tracked);
+  try {
+    const output = await engine.applyMigrations({
+      migrationsList: migrationsList(dialect),
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    return output.appliedMigrationNames;
+  } finally {
+    engine.free();
+    for (const adapter of opened) await adapter.dispose();
+    for (const connection of connections) await connection.end().catch(() => undefined);
+    await pool?.end();
+  }
+}

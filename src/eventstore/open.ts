@@ -1,0 +1,62 @@
+/**
+ * Opens the event store named by a database URL: migrates it, then connects
+ * Prisma through the matching driver adapter.
+ */
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
+import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/client.js';
+import { dialectOf, migrate, sqlitePath } from './migrate.js';
+import { PrismaEventStore, type TransactionalClient } from './prisma-store.js';
+import type { InlineProjection, SqlExecutor } from './types.js';
+
+export interface OpenStoreOptions {
+  /** `file:./data/ledger.db` (SQLite) or `postgresql://...`. */
+  databaseUrl: string;
+  projections?: readonly InlineProjection[];
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean;
+  /** PostgreSQL connections in the pool (default 10). */
+  poolSize?: number;
+  /** Most requests one append transaction carries (default 500). */
+  maxBatch?: number;
+  /** SQLite `synchronous`: NORMAL survives a process crash, FULL also a power loss (default NORMAL). */
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
+  /** Runs inside each append transaction after the head moved (used for PostgreSQL NOTIFY). */
+  afterAppend?: (sql: SqlExecutor, head: bigint) => Promise<void>;
+}
+
+export async function openEventStore(options: OpenStoreOptions): Promise<PrismaEventStore> {
+  const dialect = dialectOf(options.databaseUrl);
+  const common = {
+    projections: options.projections ?? [],
+    ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+    ...(options.afterAppend === undefined ? {} : { afterAppend: options.afterAppend }),
+  };
+  if (dialect === 'sqlite') {
+    const url = `file:${sqlitePath(options.databaseUrl)}`;
+    // Two connections: appends run on the writer, everything else on the
+    // reader, so a read never sees a write transaction that is still open.
+    const writer = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
+    // WAL first (it needs the file to itself), then the schema.
+    await writer.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await writer.$executeRawUnsafe(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
+    if (options.migrate !== false) await migrate(options.databaseUrl);
+    const reader = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
+    await reader.$executeRawUnsafe('PRAGMA query_only = ON');
+    return new PrismaEventStore({
+      dialect,
+      writer: writer as unknown as TransactionalClient,
+      reader: reader as unknown as TransactionalClient,
+      ...common,
+    });
+  }
+  if (options.migrate !== false) await migrate(options.databaseUrl);
+  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 }) });
+  return new PrismaEventStore({
+    dialect,
+    writer: client as unknown as TransactionalClient,
+    reader: client as unknown as TransactionalClient,
+    ...common,
+  });
+}

@@ -1,0 +1,455 @@
+/**
+ * The event store on Prisma, one implementation for SQLite and PostgreSQL.
+ *
+ * Writes go through a group-commit queue: every batch is one interactive
+ * transaction that
+ *   1. locks the single `log_head` row (UPDATE ... RETURNING) — on PostgreSQL
+ *      a row lock every writer in every process queues on, on SQLite the
+ *      database write lock taken up front;
+ *   2. checks expected versions and command ids for the whole batch;
+ *   3. inserts the events with positions head+1, head+2, ... in one statement;
+ *   4. records command ids, applies inline projections, advances the head.
+ *
+ * Ordering mechanism — "serialised appends through the log head": positions
+ * are handed out only while holding the head lock, and the lock is released
+ * only by commit, so a transaction that took position P has committed before
+ * any other can take P+1. A reader that has seen P can therefore never later
+ * find a newly committed event below P: the sequence-gap trap of sequences
+ * (a lower number committing later) cannot happen. Group commit makes the
+ * serialisation cheap: one lock round per batch, not per command.
+ */
+import { randomUUID } from 'node:crypto';
+import { GroupCommit } from './group-commit.js';
+import {
+  EVENT_COLUMNS,
+  executor,
+  placeholders,
+  toBigInt,
+  toDate,
+  toNumber,
+  toStoredEvent,
+  type Dialect,
+  type EventRow,
+  type RawClient,
+} from './sql.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  CommandRecord,
+  EventStore,
+  InlineProjection,
+  ReadLogOptions,
+  ReadStreamOptions,
+  Snapshot,
+  SqlExecutor,
+  StoredEvent,
+} from './types.js';
+
+export interface TransactionalClient extends RawClient {
+  $transaction<T>(fn: (tx: RawClient) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T>;
+  $disconnect(): Promise<void>;
+}
+
+export interface PrismaEventStoreOptions {
+  dialect: Dialect;
+  /** The client appends run on (on SQLite its own connection: no reader ever sees an open write transaction). */
+  writer: TransactionalClient;
+  /** The client reads run on. */
+  reader: TransactionalClient;
+  projections?: readonly InlineProjection[];
+  /** Most requests one transaction carries. */
+  maxBatch?: number;
+  /** Runs inside each write transaction after the head moved (PostgreSQL NOTIFY). */
+  afterAppend?: (sql: SqlExecutor, head: bigint) => Promise<void>;
+  /** Released after the store closes (e.g. a PostgreSQL pool). */
+  onClose?: () => Promise<void>;
+  clock?: () => Date;
+}
+
+type WriteItem = { kind: 'append'; request: AppendRequest } | { kind: 'snapshot'; snapshot: Snapshot };
+type WriteResult = AppendResult | null;
+
+/** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 500;
+const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 60_000 };
+
+export class PrismaEventStore implements EventStore {
+  readonly dialect: Dialect;
+  readonly reader: SqlExecutor;
+  private readonly writes: GroupCommit<WriteItem, WriteResult>;
+  private readonly projections: readonly InlineProjection[];
+  private readonly listeners = new Set<(head: bigint) => void>();
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: PrismaEventStoreOptions) {
+    this.dialect = options.dialect;
+    this.reader = executor(options.dialect, options.reader);
+    this.projections = options.projections ?? [];
+    this.clock = options.clock ?? (() => new Date());
+    this.writes = new GroupCommit((items) => this.writeBatch(items), options.maxBatch ?? 500);
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    return (await this.writes.submit({ kind: 'append', request })) as AppendResult;
+  }
+
+  async writeSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.writes.submit({ kind: 'snapshot', snapshot });
+  }
+
+  onCommit(listener: (head: bigint) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const params: unknown[] = [streamId, options.afterVersion ?? 0];
+    let sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version > ?`;
+    if (options.toVersion !== undefined) {
+      sql += ' AND version <= ?';
+      params.push(options.toVersion);
+    }
+    const rows = await this.reader.query<EventRow>(`${sql} ORDER BY version`, params);
+    return rows.map(toStoredEvent);
+  }
+
+  async readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>> {
+    const result = new Map<string, StoredEvent[]>();
+    if (after.size === 0) return result;
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    for (const [streamId, version] of after) {
+      conditions.push('(stream_id = ? AND version > ?)');
+      params.push(streamId, version);
+      result.set(streamId, []);
+    }
+    const rows = await this.reader.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' OR ')} ORDER BY stream_id, version`,
+      params,
+    );
+    for (const row of rows) result.get(row.stream_id)?.push(toStoredEvent(row));
+    return result;
+  }
+
+  async streamVersion(streamId: string, at?: Date): Promise<number> {
+    const rows =
+      at === undefined
+        ? await this.reader.query<{ version: unknown }>('SELECT MAX(version) AS version FROM events WHERE stream_id = ?', [streamId])
+        : await this.reader.query<{ version: unknown }>('SELECT MAX(version) AS version FROM events WHERE stream_id = ? AND "timestamp" <= ?', [streamId, at]);
+    const version = rows[0]?.version;
+    return version === null || version === undefined ? 0 : toNumber(version);
+  }
+
+  async readLog(options: ReadLogOptions): Promise<StoredEvent[]> {
+    const conditions = ['"position" > ?'];
+    const params: unknown[] = [options.afterPosition ?? 0n];
+    if (options.streamId !== undefined) {
+      conditions.push('stream_id = ?');
+      params.push(options.streamId);
+    }
+    if (options.streamType !== undefined) {
+      conditions.push('stream_type = ?');
+      params.push(options.streamType);
+    }
+    if (options.types !== undefined) {
+      if (options.types.length === 0) return [];
+      conditions.push(`type IN (${placeholders(options.types.length)})`);
+      params.push(...options.types);
+    }
+    if (options.since !== undefined) {
+      conditions.push('"timestamp" >= ?');
+      params.push(options.since);
+    }
+    if (options.until !== undefined) {
+      conditions.push('"timestamp" <= ?');
+      params.push(options.until);
+    }
+    params.push(options.limit);
+    const rows = await this.reader.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY "position" LIMIT ?`,
+      params,
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async headPosition(): Promise<bigint> {
+    const rows = await this.reader.query<{ position: unknown }>('SELECT "position" FROM log_head WHERE id = 1');
+    return rows[0] ? toBigInt(rows[0].position) : 0n;
+  }
+
+  async findCommand(commandId: string): Promise<CommandRecord | null> {
+    const rows = await this.reader.query<CommandRow>(
+      'SELECT command_id, command_type, stream_id, first_version, last_version FROM processed_commands WHERE command_id = ?',
+      [commandId],
+    );
+    return rows[0] ? toCommandRecord(rows[0]) : null;
+  }
+
+  async readSnapshot(streamId: string, maxVersion: number, revision: number): Promise<Snapshot | null> {
+    const rows = await this.reader.query<SnapshotRow>(
+      'SELECT stream_id, stream_type, version, revision, state FROM snapshots WHERE stream_id = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1',
+      [streamId, revision, maxVersion],
+    );
+    return rows[0] ? toSnapshot(rows[0]) : null;
+  }
+
+  async readSnapshots(streamIds: readonly string[], revision: number): Promise<Map<string, Snapshot>> {
+    const result = new Map<string, Snapshot>();
+    if (streamIds.length === 0) return result;
+    const rows = await this.reader.query<SnapshotRow>(
+      `SELECT s.stream_id, s.stream_type, s.version, s.revision, s.state FROM snapshots s
+       WHERE s.stream_id IN (${placeholders(streamIds.length)}) AND s.revision = ?
+         AND s.version = (SELECT MAX(version) FROM snapshots m WHERE m.stream_id = s.stream_id AND m.revision = ?)`,
+      [...streamIds, revision, revision],
+    );
+    for (const row of rows) result.set(row.stream_id, toSnapshot(row));
+    return result;
+  }
+
+  async projectionCheckpoint(name: string): Promise<bigint> {
+    const rows = await this.reader.query<{ position: unknown }>('SELECT "position" FROM projection_checkpoints WHERE name = ?', [name]);
+    return rows[0] ? toBigInt(rows[0].position) : 0n;
+  }
+
+  rebuildProjection(name: string): Promise<{ events: number; position: bigint }> {
+    const projection = this.projections.find((candidate) => candidate.name === name);
+    if (!projection) return Promise.reject(new Error(`Unknown projection ${name}`));
+    return this.writes.exclusive(() =>
+      this.options.writer.$transaction(async (tx) => {
+        const sql = executor(this.dialect, tx);
+        for (const table of projection.tables) await sql.execute(`DELETE FROM ${table}`);
+        let after = 0n;
+        let count = 0;
+        for (;;) {
+          const rows = await sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE "position" > ? ORDER BY "position" LIMIT 1000`, [after]);
+          if (rows.length === 0) break;
+          const events = rows.map(toStoredEvent);
+          await projection.apply(sql, events);
+          after = events[events.length - 1]!.position;
+          count += events.length;
+        }
+        await saveCheckpoint(sql, name, after, this.clock());
+        return { events: count, position: after };
+      }, { maxWait: 30_000, timeout: 600_000 }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.writes.close();
+    await this.options.writer.$disconnect();
+    if (this.options.reader !== this.options.writer) await this.options.reader.$disconnect();
+    await this.options.onClose?.();
+  }
+
+  /** One transaction for a whole batch of appends and snapshot writes. */
+  private async writeBatch(items: WriteItem[]): Promise<WriteResult[]> {
+    const { results, head, moved } = await this.options.writer.$transaction(async (tx) => {
+      const sql = executor(this.dialect, tx);
+      // 1. The head lock: every writer of every process queues here.
+      const [headRow] = await sql.query<{ position: unknown; last_timestamp: unknown }>(
+        'UPDATE log_head SET "position" = "position" WHERE id = 1 RETURNING "position", last_timestamp',
+      );
+      if (!headRow) throw new Error('The log head row is missing: the database was not migrated');
+      const startHead = toBigInt(headRow.position);
+      const now = this.clock();
+      const lastTimestamp = toDate(headRow.last_timestamp);
+      // Timestamps never go backwards along the log, so time ranges and positions agree.
+      const timestamp = now.getTime() < lastTimestamp.getTime() ? lastTimestamp : now;
+
+      const appends = items.flatMap((item) => (item.kind === 'append' ? [item.request] : []));
+      const streams = await this.currentStreams(sql, appends);
+      const known = await this.knownCommands(sql, appends);
+
+      let position = startHead;
+      const eventRows: StoredEvent[] = [];
+      const commandRows: Array<CommandRecord & { position: bigint }> = [];
+      const results: WriteResult[] = items.map((item) => {
+        if (item.kind === 'snapshot') return null;
+        const request = item.request;
+        const previous = request.command ? known.get(request.command.id) : undefined;
+        if (previous) return { status: 'duplicate', command: previous };
+        const stream = streams.get(request.streamId);
+        const current = stream?.version ?? 0;
+        if (!versionMatches(request.expectedVersion, current) || (stream && stream.type !== request.streamType)) {
+          return { status: 'conflict', actualVersion: current };
+        }
+        const stored = request.events.map((event, index) => ({
+          id: randomUUID(),
+          streamId: request.streamId,
+          streamType: request.streamType,
+          version: current + index + 1,
+          position: ++position,
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata,
+          timestamp,
+        }));
+        eventRows.push(...stored);
+        const version = current + stored.length;
+        if (stored.length > 0) streams.set(request.streamId, { version, type: request.streamType });
+        if (request.command) {
+          const record = {
+            commandId: request.command.id,
+            commandType: request.command.type,
+            streamId: request.streamId,
+            firstVersion: current + 1,
+            lastVersion: version,
+            position,
+          };
+          commandRows.push(record);
+          known.set(record.commandId, record);
+        }
+        return { status: 'appended', events: stored, version };
+      });
+
+      await insertEvents(sql, eventRows);
+      await insertCommands(sql, commandRows, timestamp);
+      await insertSnapshots(sql, items, timestamp);
+      if (eventRows.length > 0) {
+        for (const projection of this.projections) {
+          await projection.apply(sql, eventRows);
+          await saveCheckpoint(sql, projection.name, position, timestamp);
+        }
+        await sql.execute('UPDATE log_head SET "position" = ?, last_timestamp = ? WHERE id = 1', [position, timestamp]);
+        await this.options.afterAppend?.(sql, position);
+      }
+      return { results, head: position, moved: eventRows.length > 0 };
+    }, TRANSACTION_OPTIONS);
+    if (moved) for (const listener of this.listeners) listener(head);
+    return results;
+  }
+
+  private async currentStreams(sql: SqlExecutor, appends: readonly AppendRequest[]) {
+    const streams = new Map<string, { version: number; type: string }>();
+    const ids = [...new Set(appends.map((request) => request.streamId))];
+    for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+      const chunk = ids.slice(start, start + INSERT_CHUNK);
+      const rows = await sql.query<{ stream_id: string; version: unknown; stream_type: string }>(
+        `SELECT e.stream_id, e.version, e.stream_type FROM events e
+         WHERE e.stream_id IN (${placeholders(chunk.length)})
+           AND e.version = (SELECT MAX(version) FROM events m WHERE m.stream_id = e.stream_id)`,
+        chunk,
+      );
+      for (const row of rows) streams.set(row.stream_id, { version: toNumber(row.version), type: row.stream_type });
+    }
+    return streams;
+  }
+
+  private async knownCommands(sql: SqlExecutor, appends: readonly AppendRequest[]) {
+    const known = new Map<string, CommandRecord>();
+    const ids = [...new Set(appends.flatMap((request) => (request.command ? [request.command.id] : [])))];
+    for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+      const chunk = ids.slice(start, start + INSERT_CHUNK);
+      const rows = await sql.query<CommandRow>(
+        `SELECT command_id, command_type, stream_id, first_version, last_version FROM processed_commands WHERE command_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) known.set(row.command_id, toCommandRecord(row));
+    }
+    return known;
+  }
+}
+
+function versionMatches(expected: AppendRequest['expectedVersion'], current: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current === 0;
+  return expected === current;
+}
+
+async function insertEvents(sql: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {
+  for (let start = 0; start < events.length; start += INSERT_CHUNK) {
+    const chunk = events.slice(start, start + INSERT_CHUNK);
+    const params: unknown[] = [];
+    for (const event of chunk) {
+      params.push(
+        event.position,
+        event.id,
+        event.streamId,
+        event.streamType,
+        event.version,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        event.timestamp,
+      );
+    }
+    const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    await sql.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${values}`, params);
+  }
+}
+
+async function insertCommands(sql: SqlExecutor, commands: ReadonlyArray<CommandRecord & { position: bigint }>, at: Date): Promise<void> {
+  for (let start = 0; start < commands.length; start += INSERT_CHUNK) {
+    const chunk = commands.slice(start, start + INSERT_CHUNK);
+    const params = chunk.flatMap((command) => [
+      command.commandId,
+      command.commandType,
+      command.streamId,
+      command.firstVersion,
+      command.lastVersion,
+      command.position,
+      at,
+    ]);
+    const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+    await sql.execute(
+      `INSERT INTO processed_commands (command_id, command_type, stream_id, first_version, last_version, "position", created_at) VALUES ${values}`,
+      params,
+    );
+  }
+}
+
+async function insertSnapshots(sql: SqlExecutor, items: readonly WriteItem[], at: Date): Promise<void> {
+  for (const item of items) {
+    if (item.kind !== 'snapshot') continue;
+    const { snapshot } = item;
+    await sql.execute(
+      `INSERT INTO snapshots (stream_id, version, stream_type, revision, state, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (stream_id, version) DO UPDATE SET revision = excluded.revision, state = excluded.state, created_at = excluded.created_at`,
+      [snapshot.streamId, snapshot.version, snapshot.streamType, snapshot.revision, JSON.stringify(snapshot.state), at],
+    );
+  }
+}
+
+async function saveCheckpoint(sql: SqlExecutor, name: string, position: bigint, at: Date): Promise<void> {
+  await sql.execute(
+    `INSERT INTO projection_checkpoints (name, "position", updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET "position" = excluded."position", updated_at = excluded.updated_at`,
+    [name, position, at],
+  );
+}
+
+interface CommandRow {
+  command_id: string;
+  command_type: string;
+  stream_id: string;
+  first_version: unknown;
+  last_version: unknown;
+}
+
+function toCommandRecord(row: CommandRow): CommandRecord {
+  return {
+    commandId: row.command_id,
+    commandType: row.command_type,
+    streamId: row.stream_id,
+    firstVersion: toNumber(row.first_version),
+    lastVersion: toNumber(row.last_version),
+  };
+}
+
+interface SnapshotRow {
+  stream_id: string;
+  stream_type: string;
+  version: unknown;
+  revision: unknown;
+  state: string;
+}
+
+function toSnapshot(row: SnapshotRow): Snapshot {
+  return {
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    version: toNumber(row.version),
+    revision: toNumber(row.revision),
+    state: JSON.parse(row.state) as unknown,
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The event store: the one interface everything above the database uses.
+ * Two backends implement it through Prisma (SQLite and PostgreSQL).
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/**
+ * What the writer believes the stream's version to be.
+ * - `'any'`: no check;
+ * - `'no_stream'`: the stream must not exist yet;
+ * - a number: the stream must be at exactly that version (0 = no stream).
+ */
+export type ExpectedVersion = 'any' | 'no_stream' | number;
+
+export interface NewEvent {
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export interface StoredEvent {
+  readonly id: string;
+  readonly streamId: string;
+  readonly streamType: string;
+  /** 1-based within the stream. */
+  readonly version: number;
+  /** Global position: strictly increasing in commit order, never visible out of order. */
+  readonly position: bigint;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+  /** Commit time; never decreases along the global log. */
+  readonly timestamp: Date;
+}
+
+export interface CommandRecord {
+  readonly commandId: string;
+  readonly commandType: string;
+  readonly streamId: string;
+  /** Versions the command appended, inclusive; firstVersion > lastVersion when it appended none. */
+  readonly firstVersion: number;
+  readonly lastVersion: number;
+}
+
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly NewEvent[];
+  /** Recorded in the same transaction as the events; a second append with the same id appends nothing. */
+  readonly command?: { readonly id: string; readonly type: string } | undefined;
+}
+
+export type AppendResult =
+  | { readonly status: 'appended'; readonly events: readonly StoredEvent[]; readonly version: number }
+  | { readonly status: 'conflict'; readonly actualVersion: number }
+  | { readonly status: 'duplicate'; readonly command: CommandRecord };
+
+export interface ReadStreamOptions {
+  /** Only events with version > afterVersion (default 0). */
+  readonly afterVersion?: number;
+  /** Only events with version <= toVersion. */
+  readonly toVersion?: number;
+}
+
+export interface LogFilter {
+  readonly streamId?: string | undefined;
+  readonly streamType?: string | undefined;
+  readonly types?: readonly string[] | undefined;
+  /** Inclusive. */
+  readonly since?: Date | undefined;
+  /** Inclusive. */
+  readonly until?: Date | undefined;
+}
+
+export interface ReadLogOptions extends LogFilter {
+  /** Only events with position > afterPosition (default 0n). */
+  readonly afterPosition?: bigint;
+  readonly limit: number;
+}
+
+export interface Snapshot {
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly version: number;
+  readonly revision: number;
+  readonly state: unknown;
+}
+
+/** Raw SQL for inline projections, run inside the append transaction. `?` placeholders in both dialects. */
+export interface SqlExecutor {
+  readonly dialect: 'sqlite' | 'postgresql';
+  execute(sql: string, params?: readonly unknown[]): Promise<number>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+/**
+ * A read model kept in the same transaction as the events it is built from,
+ * so it is never behind the log it serves. Applying an event twice must
+ * change nothing (handlers guard on the row's last applied position).
+ */
+export interface InlineProjection {
+  readonly name: string;
+  /** Tables the projection owns; cleared on rebuild. */
+  readonly tables: readonly string[];
+  apply(sql: SqlExecutor, events: readonly StoredEvent[]): Promise<void>;
+}
+
+export interface EventStore {
+  readonly dialect: 'sqlite' | 'postgresql';
+  append(request: AppendRequest): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Events of several streams at once, each after its own version (batched loads). */
+  readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>>;
+  /** Current version of a stream (0 when it does not exist); with `at`, the version at that time. */
+  streamVersion(streamId: string, at?: Date): Promise<number>;
+  readLog(options: ReadLogOptions): Promise<StoredEvent[]>;
+  /** The position of the last committed event (0n for an empty log). */
+  headPosition(): Promise<bigint>;
+  findCommand(commandId: string): Promise<CommandRecord | null>;
+  /** Newest snapshot at or below `maxVersion` made by `revision`. */
+  readSnapshot(streamId: string, maxVersion: number, revision: number): Promise<Snapshot | null>;
+  /** Newest usable snapshot of each stream (batched loads). */
+  readSnapshots(streamIds: readonly string[], revision: number): Promise<Map<string, Snapshot>>;
+  writeSnapshot(snapshot: Snapshot): Promise<void>;
+  /** Empties a projection's tables and replays the whole log through it, in one transaction. */
+  rebuildProjection(name: string): Promise<{ events: number; position: bigint }>;
+  projectionCheckpoint(name: string): Promise<bigint>;
+  /** Raw read-only SQL for read-model queries. */
+  readonly reader: SqlExecutor;
+  /** Resolves once nothing is being written; appends after this are refused. */
+  close(): Promise<void>;
+  /** Called after every commit with the new head position (wakes subscription readers). */
+  onCommit(listener: (head: bigint) => void): () => void;
+}
