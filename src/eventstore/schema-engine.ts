@@ -11,10 +11,16 @@ import { dirname, join } from 'node:path';
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 
-type Glue = typeof glue & { __wbg_set_wasm(exports: WebAssembly.Exports): void };
+// The WebAssembly global, typed here to keep the DOM library out of the build.
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+type Glue = typeof glue & { __wbg_set_wasm(exports: Record<string, unknown>): void };
 export type SchemaEngine = Awaited<ReturnType<typeof glue.SchemaEngine.new>>;
 
-let compiled: WebAssembly.Module | undefined;
+let compiled: object | undefined;
 let started = false;
 
 function ensureWasm(): void {
@@ -30,7 +36,7 @@ function ensureWasm(): void {
       imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
     }
   }
-  const instance = new WebAssembly.Instance(compiled, { './schema_engine_bg.js': imports as WebAssembly.ModuleImports });
+  const instance = new WebAssembly.Instance(compiled, { './schema_engine_bg.js': imports });
   (glue as Glue).__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   started = true;

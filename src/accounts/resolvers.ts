@@ -1,0 +1,49 @@
+/** GraphQL resolvers of the account slice: thin, everything else lives below. */
+import type { Resolvers } from '../graphql/generated/resolvers-types.js';
+import { pageSize, parseCursor, toPage } from '../graphql/pagination.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { accountView, closeAccount, deposit, openAccount, withdraw, type CommandMeta } from './commands.js';
+import { accountSummary, listAccounts } from './read-model.js';
+import type { CommandResult } from '../commands/handler.js';
+import type { AccountState } from './decider.js';
+
+function meta(context: GraphQLContext, input: { expectedVersion?: number | null; commandId?: string | null }): CommandMeta {
+  return { expectedVersion: input.expectedVersion, commandId: input.commandId, context: { correlationId: context.requestId } };
+}
+
+function payload(result: CommandResult<AccountState>) {
+  const account = accountView(result.state, result.version);
+  if (!account) throw new Error('An account command left no account');
+  return { account, events: [...result.events] };
+}
+
+export const accountResolvers: Resolvers = {
+  Query: {
+    async account(_, args, { app }) {
+      const loaded = await app.accounts.loadAt(args.id, { version: args.version, asOf: args.asOf });
+      return loaded && !loaded.foreignType ? accountView(loaded.state, loaded.version) : null;
+    },
+    async accounts(_, args, { app }) {
+      const limit = pageSize(args.first, app.config);
+      const page = await listAccounts(app.store.reader, { ownerId: args.ownerId ?? undefined, after: parseCursor(args.after), limit });
+      return toPage(page.accounts, page.hasMore, (account) => account.openedPosition);
+    },
+    accountSummary: (_, args, { app }) => accountSummary(app.store.reader, args.id),
+  },
+  Mutation: {
+    openAccount: async (_, { input }, context) => payload(await openAccount(context.app, input, meta(context, input))),
+    deposit: async (_, { input }, context) => payload(await deposit(context.app, input, meta(context, input))),
+    withdraw: async (_, { input }, context) => payload(await withdraw(context.app, input, meta(context, input))),
+    closeAccount: async (_, { input }, context) => payload(await closeAccount(context.app, input, meta(context, input))),
+  },
+  Account: {
+    owner: (account, _, { loaders }) => loaders.users.load(account.ownerId),
+    async events(account, args, { app }) {
+      const limit = pageSize(args.first, app.config);
+      // A past state (time travel) lists only the events that made it.
+      const rows = await app.store.readLog({ streamId: account.id, afterPosition: parseCursor(args.after), limit: limit + 1 });
+      const inRange = rows.filter((event) => event.version <= account.version);
+      return toPage(inRange.slice(0, limit), inRange.length > limit, (event) => event.position);
+    },
+  },
+};

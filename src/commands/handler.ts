@@ -1,0 +1,130 @@
+/**
+ * Carries out a command on one aggregate: load, decide, append.
+ *
+ * - Commands on the same aggregate in this process run one at a time (no
+ *   self-inflicted conflicts); those on different aggregates share appends
+ *   through group commit.
+ * - On a version conflict (another process wrote first) the command is
+ *   decided again on fresh state, but only when the caller gave no expected
+ *   version: a caller who did is told, with both versions.
+ * - A command id makes the command idempotent: the id is recorded in the
+ *   append transaction, and a repeat answers the first result, appending nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent } from '../domain/decider.js';
+import { ConcurrencyConflict, alreadyExists, badInput } from '../domain/errors.js';
+import type { JsonObject, StoredEvent } from '../eventstore/types.js';
+import { KeyedLock } from './keyed-lock.js';
+import type { AggregateRepository, Loaded } from './repository.js';
+
+export interface CommandOptions {
+  /** Stable name of the command (recorded with its id). */
+  readonly commandType: string;
+  readonly expectedVersion?: number | null | undefined;
+  readonly commandId?: string | null | undefined;
+  /** Who acts and why: ends up in every event's metadata. */
+  readonly context?: CommandContext;
+}
+
+export interface CommandContext {
+  readonly correlationId?: string | undefined;
+  readonly userId?: string | undefined;
+}
+
+export interface CommandResult<State> {
+  readonly state: State;
+  readonly version: number;
+  /** The events this command appended (or, for a repeated command id, the ones it appended the first time). */
+  readonly events: readonly StoredEvent[];
+}
+
+const MAX_ATTEMPTS = 20;
+const MAX_COMMAND_ID = 200;
+
+export class CommandHandler {
+  private readonly lock = new KeyedLock();
+
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  async handle<State, Command, Event extends DomainEvent>(
+    repository: AggregateRepository<State, Command, Event>,
+    streamId: string,
+    command: Command,
+    options: CommandOptions,
+  ): Promise<CommandResult<State>> {
+    const commandId = options.commandId ?? undefined;
+    if (commandId !== undefined && (commandId.length === 0 || commandId.length > MAX_COMMAND_ID)) {
+      throw badInput(`commandId must be 1 to ${MAX_COMMAND_ID} characters`, { field: 'commandId' });
+    }
+    const expected = options.expectedVersion ?? undefined;
+    if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
+      throw badInput('expectedVersion must be 0 or more', { field: 'expectedVersion' });
+    }
+    if (commandId !== undefined) {
+      const previous = await repository.store.findCommand(commandId);
+      if (previous) return this.replay(repository, streamId, options.commandType, previous);
+    }
+    const metadata = this.metadata(commandId, options.context);
+    return this.lock.run(streamId, async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        let loaded = attempt === 0 ? await repository.loadForCommand(streamId) : await repository.load(streamId);
+        // The cache may be behind another process: check against the database before refusing.
+        if (expected !== undefined && expected !== loaded.version && attempt === 0) loaded = await repository.load(streamId);
+        if (loaded.foreignType) {
+          throw alreadyExists(`Id ${streamId} already belongs to a ${loaded.foreignType}`, { id: streamId });
+        }
+        if (expected !== undefined && expected !== loaded.version) throw new ConcurrencyConflict(streamId, expected, loaded.version);
+        const events = repository.decider.decide(command, loaded.state, { now: this.clock() });
+        if (events.length === 0 && commandId === undefined) return { state: loaded.state, version: loaded.version, events: [] };
+        const result = await repository.store.append({
+          streamId,
+          streamType: repository.decider.streamType,
+          expectedVersion: loaded.version,
+          events: events.map((event) => ({ type: event.type, data: event.data as JsonObject, metadata })),
+          command: commandId === undefined ? undefined : { id: commandId, type: options.commandType },
+        });
+        switch (result.status) {
+          case 'appended': {
+            const next: Loaded<State> = repository.fold(loaded, result.events);
+            repository.committed(streamId, loaded.version, next);
+            return { state: next.state, version: next.version, events: result.events };
+          }
+          case 'duplicate':
+            return this.replay(repository, streamId, options.commandType, result.command);
+          case 'conflict':
+            repository.forget(streamId);
+            if (expected !== undefined) throw new ConcurrencyConflict(streamId, expected, result.actualVersion);
+            break;
+        }
+      }
+      throw new ConcurrencyConflict(streamId, -1, (await repository.load(streamId)).version);
+    });
+  }
+
+  /** The first result of a command id: its events and the state right after them. */
+  private async replay<State, Command, Event extends DomainEvent>(
+    repository: AggregateRepository<State, Command, Event>,
+    streamId: string,
+    commandType: string,
+    record: { streamId: string; commandType: string; firstVersion: number; lastVersion: number },
+  ): Promise<CommandResult<State>> {
+    if (record.streamId !== streamId || record.commandType !== commandType) {
+      throw badInput('This commandId was already used for a different command', { field: 'commandId' });
+    }
+    const events =
+      record.lastVersion >= record.firstVersion
+        ? await repository.store.readStream(streamId, { afterVersion: record.firstVersion - 1, toVersion: record.lastVersion })
+        : [];
+    const loaded = await repository.loadAt(streamId, { version: record.lastVersion });
+    if (!loaded) throw new Error(`Stream ${streamId} vanished`);
+    return { state: loaded.state, version: loaded.version, events };
+  }
+
+  private metadata(commandId: string | undefined, context: CommandContext | undefined): JsonObject {
+    const correlationId = context?.correlationId ?? commandId ?? randomUUID();
+    const metadata: JsonObject = { correlationId, causationId: commandId ?? correlationId };
+    if (commandId !== undefined) metadata.commandId = commandId;
+    if (context?.userId !== undefined) metadata.userId = context.userId;
+    return metadata;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Loads aggregates: from a cache of recent states, else from the newest
+ * snapshot, then the events after it. Also answers time travel (state at a
+ * version or at a time) and batched loads for DataLoader.
+ */
+import { fold, type Decider, type DomainEvent, type Recorded } from '../domain/decider.js';
+import { badInput } from '../domain/errors.js';
+import type { EventStore, StoredEvent } from '../eventstore/types.js';
+
+export interface Loaded<State> {
+  readonly state: State;
+  /** 0 when the stream does not exist. */
+  readonly version: number;
+  /** Type of the stream's events when it belongs to another aggregate (the id is taken). */
+  readonly foreignType?: string;
+}
+
+export interface RepositoryOptions {
+  /** Write a snapshot every this many events (0 = never). */
+  snapshotEvery: number;
+  /** Aggregates kept in memory (latest committed state). */
+  cacheSize?: number;
+}
+
+export class AggregateRepository<State, Command, Event extends DomainEvent> {
+  private readonly cache = new Map<string, Loaded<State>>();
+  private readonly cacheSize: number;
+
+  constructor(
+    readonly store: EventStore,
+    readonly decider: Decider<State, Command, Event>,
+    private readonly options: RepositoryOptions,
+  ) {
+    this.cacheSize = options.cacheSize ?? 10_000;
+  }
+
+  /** Latest state: the cached state plus any events committed since (another process may have written). */
+  async load(streamId: string): Promise<Loaded<State>> {
+    const cached = this.cache.get(streamId);
+    const base = cached ?? (await this.fromSnapshot(streamId));
+    const tail = await this.store.readStream(streamId, { afterVersion: base.version });
+    const loaded = this.apply(base, tail);
+    if (!loaded.foreignType) this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  /**
+   * For commands: the cached state as it is, without a read. If another
+   * process has moved the stream on, the append's expected-version check
+   * catches it and the command retries from a fresh load.
+   */
+  async loadForCommand(streamId: string): Promise<Loaded<State>> {
+    return this.cache.get(streamId) ?? this.load(streamId);
+  }
+
+  /** Latest states of many streams in two queries (snapshots, then tails). */
+  async loadMany(streamIds: readonly string[]): Promise<Map<string, Loaded<State>>> {
+    const bases = new Map<string, Loaded<State>>();
+    const missing = streamIds.filter((id) => {
+      const cached = this.cache.get(id);
+      if (cached) bases.set(id, cached);
+      return !cached;
+    });
+    const snapshots = await this.store.readSnapshots(missing, this.decider.revision);
+    for (const id of missing) {
+      const snapshot = snapshots.get(id);
+      bases.set(id, snapshot ? { state: this.decider.fromSnapshot(snapshot.state), version: snapshot.version } : this.empty());
+    }
+    const tails = await this.store.readStreams(new Map([...bases].map(([id, base]) => [id, base.version])));
+    const result = new Map<string, Loaded<State>>();
+    for (const [id, base] of bases) {
+      const loaded = this.apply(base, tails.get(id) ?? []);
+      if (!loaded.foreignType) this.remember(id, loaded);
+      result.set(id, loaded);
+    }
+    return result;
+  }
+
+  /**
+   * State after the stream's first `version` events, or after every event
+   * with timestamp <= `asOf`. Null when the stream did not exist then.
+   */
+  async loadAt(streamId: string, at: { version?: number | null | undefined; asOf?: Date | null | undefined }, useSnapshots = true): Promise<Loaded<State> | null> {
+    const hasVersion = at.version !== undefined && at.version !== null;
+    const hasAsOf = at.asOf !== undefined && at.asOf !== null;
+    if (hasVersion && hasAsOf) throw badInput('Give either version or asOf, not both');
+    let target: number;
+    if (hasVersion) {
+      const version = at.version as number;
+      if (!Number.isInteger(version) || version < 1) throw badInput('version must be 1 or more', { field: 'version' });
+      const current = await this.store.streamVersion(streamId);
+      if (current === 0) return null;
+      if (version > current) throw badInput(`version ${version} is beyond the stream's current version ${current}`, { field: 'version', currentVersion: current });
+      target = version;
+    } else if (hasAsOf) {
+      target = await this.store.streamVersion(streamId, at.asOf as Date);
+      if (target === 0) return null;
+    } else {
+      return this.load(streamId);
+    }
+    const snapshot = useSnapshots ? await this.store.readSnapshot(streamId, target, this.decider.revision) : null;
+    const base = snapshot ? { state: this.decider.fromSnapshot(snapshot.state), version: snapshot.version } : this.empty();
+    const events = await this.store.readStream(streamId, { afterVersion: base.version, toVersion: target });
+    return this.apply(base, events);
+  }
+
+  /** Records a committed state, and writes a snapshot when the stream crossed a multiple of snapshotEvery. */
+  committed(streamId: string, previousVersion: number, loaded: Loaded<State>): void {
+    this.remember(streamId, loaded);
+    const every = this.options.snapshotEvery;
+    if (every > 0 && Math.floor(previousVersion / every) < Math.floor(loaded.version / every)) {
+      void this.store
+        .writeSnapshot({
+          streamId,
+          streamType: this.decider.streamType,
+          version: loaded.version,
+          revision: this.decider.revision,
+          state: this.decider.toSnapshot(loaded.state),
+        })
+        // A snapshot is only a shortcut: losing one costs replay time, not data.
+        .catch(() => undefined);
+    }
+  }
+
+  forget(streamId: string): void {
+    this.cache.delete(streamId);
+  }
+
+  fold(base: Loaded<State>, events: readonly StoredEvent[]): Loaded<State> {
+    return this.apply(base, events);
+  }
+
+  private async fromSnapshot(streamId: string): Promise<Loaded<State>> {
+    const snapshot = await this.store.readSnapshot(streamId, Number.MAX_SAFE_INTEGER, this.decider.revision);
+    return snapshot ? { state: this.decider.fromSnapshot(snapshot.state), version: snapshot.version } : this.empty();
+  }
+
+  private empty(): Loaded<State> {
+    return { state: this.decider.initialState, version: 0 };
+  }
+
+  private apply(base: Loaded<State>, events: readonly StoredEvent[]): Loaded<State> {
+    if (events.length === 0) return base;
+    const foreign = events.find((event) => event.streamType !== this.decider.streamType);
+    const recorded = events as unknown as readonly Recorded<Event>[];
+    return {
+      state: fold(this.decider.evolve, base.state, recorded),
+      version: events[events.length - 1]!.version,
+      ...(foreign ? { foreignType: foreign.streamType } : base.foreignType ? { foreignType: base.foreignType } : {}),
+    };
+  }
+
+  private remember(streamId: string, loaded: Loaded<State>): void {
+    const previous = this.cache.get(streamId);
+    if (previous && previous.version > loaded.version) return;
+    this.cache.delete(streamId);
+    this.cache.set(streamId, loaded);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}

@@ -1,0 +1,36 @@
+/** Per-operation context: the app, batch loaders and who is asking. */
+import DataLoader from 'dataloader';
+import { randomUUID } from 'node:crypto';
+import { accountsOfOwners, type AccountView } from '../accounts/read-model.js';
+import type { App } from '../app.js';
+import { userView } from '../users/commands.js';
+import type { UserView } from '../users/view.js';
+
+export interface GraphQLContext {
+  readonly app: App;
+  /** Carried into event metadata as correlationId. */
+  readonly requestId: string;
+  readonly loaders: {
+    /** Current users by id, loaded in one batch per tick. */
+    readonly users: DataLoader<string, UserView | null>;
+    /** Accounts of each owner from the read model, in one query per tick. */
+    readonly accountsByOwner: DataLoader<string, AccountView[]>;
+  };
+}
+
+export function createContext(app: App, requestId: string = randomUUID()): GraphQLContext {
+  return {
+    app,
+    requestId,
+    loaders: {
+      users: new DataLoader(async (ids) => {
+        const loaded = await app.users.loadMany(ids);
+        return ids.map((id) => {
+          const user = loaded.get(id);
+          return user && !user.foreignType ? userView(user.state, user.version) : null;
+        });
+      }),
+      accountsByOwner: new DataLoader((ownerIds) => accountsOfOwners(app.store.reader, ownerIds)),
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The one place errors are turned into what clients see, for HTTP and
+ * WebSocket alike. Domain errors keep their code, message and details;
+ * errors about the request itself (parse, validation, bad variables) keep
+ * their message; anything else is masked: no stack trace, SQL, driver or
+ * Prisma text ever leaves the server.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError } from '../domain/errors.js';
+import { StoreClosedError } from '../eventstore/group-commit.js';
+
+/** Codes whose messages describe the request, not the server's insides. */
+const REQUEST_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+]);
+
+export type ErrorLogger = (error: unknown) => void;
+
+let logUnexpected: ErrorLogger = (error) => console.error('Unexpected error:', error);
+export function setErrorLogger(logger: ErrorLogger): void {
+  logUnexpected = logger;
+}
+
+function rootCause(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError && current.originalError !== current) current = current.originalError;
+  return current;
+}
+
+function location(formatted: GraphQLFormattedError) {
+  return {
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+  };
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const cause = rootCause(error);
+  if (cause instanceof DomainError) {
+    return { message: cause.message, ...location(formatted), extensions: { ...cause.details, code: cause.code } };
+  }
+  if (cause instanceof StoreClosedError) {
+    return { message: 'The server is shutting down; try again', ...location(formatted), extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  }
+  const extensions = formatted.extensions ?? {};
+  // Limits are validation rules; they answer BAD_USER_INPUT like every other bad request value.
+  if (typeof extensions.limit === 'string') {
+    return { message: formatted.message, ...location(formatted), extensions: { code: 'BAD_USER_INPUT', limit: extensions.limit } };
+  }
+  // A value the scalars refused keeps its BAD_USER_INPUT even when graphql-js reports it as a validation failure.
+  const causeCode = cause instanceof GraphQLError && typeof cause.extensions.code === 'string' ? cause.extensions.code : undefined;
+  const code = causeCode === 'BAD_USER_INPUT' ? causeCode : typeof extensions.code === 'string' ? extensions.code : undefined;
+  // A GraphQLError without an originalError was raised by graphql-js itself about the request.
+  const aboutRequest = code !== undefined ? REQUEST_CODES.has(code) : cause instanceof GraphQLError;
+  if (aboutRequest) {
+    return { message: formatted.message, ...location(formatted), extensions: { code: code ?? 'GRAPHQL_VALIDATION_FAILED' } };
+  }
+  logUnexpected(cause);
+  return { message: 'Internal server error', ...location(formatted), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** For transports that hand over GraphQLError objects (graphql-ws). */
+export function formatGraphQLError(error: GraphQLError): GraphQLFormattedError {
+  return formatError(error.toJSON(), error);
+}

@@ -1,0 +1,668 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { AccountView, AccountSummaryView } from '../../accounts/read-model.js';
+import type { UserView } from '../../users/view.js';
+import type { StoredEvent } from '../../eventstore/types.js';
+import type { GraphQLContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /**
+   * An instant in time, written as ISO-8601 in UTC with milliseconds, e.g. "2026-11-30T06:23:51.123Z".
+   * Input accepts any ISO-8601 date-time with a time zone.
+   */
+  DateTime: { input: Date; output: Date | string; }
+  /**
+   * An exact amount of money, written as a JSON string with two fraction digits, e.g. "1300.00".
+   * Input is plain decimal text with at most two fraction digits ("12", "12.5", "12.50");
+   * "abc", "1e3", "0.001" and numbers given as JSON numbers are rejected with BAD_USER_INPUT.
+   */
+  Decimal: { input: bigint; output: bigint | string; }
+  /** Any JSON value: event payloads and metadata. */
+  JSON: { input: unknown; output: unknown; }
+};
+
+/** A bank account: its state replayed from its events (or read from the accounts read model in lists). */
+export type Account = {
+  __typename?: 'Account';
+  /** Current balance (or the balance at the requested version or time). */
+  balance: Scalars['Decimal']['output'];
+  /** When the account was opened. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** ISO 4217-style code of three capital letters, e.g. USD. */
+  currency: Scalars['String']['output'];
+  /** The account's events, oldest first. `after` takes an event cursor (a global position). */
+  events: EventConnection;
+  /** The account id (the id of its event stream). */
+  id: Scalars['ID']['output'];
+  /** False once the account is closed. */
+  isActive: Scalars['Boolean']['output'];
+  /** The user who owns the account, at its current version. */
+  owner?: Maybe<User>;
+  /** Id of the user who owns the account. */
+  ownerId: Scalars['ID']['output'];
+  /** Number of events applied to reach this state. */
+  version: Scalars['Int']['output'];
+};
+
+
+/** A bank account: its state replayed from its events (or read from the accounts read model in lists). */
+export type AccountEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of accounts in the order they were opened. */
+export type AccountConnection = {
+  __typename?: 'AccountConnection';
+  /** The accounts of this page. */
+  edges: Array<AccountEdge>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+};
+
+/** One account in a page of accounts. */
+export type AccountEdge = {
+  __typename?: 'AccountEdge';
+  /** Pass as `after` to continue after this account. */
+  cursor: Scalars['String']['output'];
+  /** The account. */
+  node: Account;
+};
+
+/** What an account command did: the account after it, and the events it appended. */
+export type AccountPayload = {
+  __typename?: 'AccountPayload';
+  /** The account's state right after the command. */
+  account: Account;
+  /** The events the command appended (for a repeated commandId: those of the first time). */
+  events: Array<Event>;
+};
+
+/** Totals of an account's deposits and withdrawals (the initial balance is not a transaction). */
+export type AccountSummary = {
+  __typename?: 'AccountSummary';
+  /** The account the summary is of. */
+  accountId: Scalars['ID']['output'];
+  /** When the account was opened. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the account last had an event (opening, a transaction or closing). */
+  lastActivity?: Maybe<Scalars['DateTime']['output']>;
+  /** Sum of all deposits. */
+  totalDeposits: Scalars['Decimal']['output'];
+  /** Sum of all withdrawals. */
+  totalWithdrawals: Scalars['Decimal']['output'];
+  /** Number of deposits and withdrawals. */
+  transactionCount: Scalars['Int']['output'];
+};
+
+/** Close an account; only an account with a zero balance can be closed (BAD_USER_INPUT otherwise). */
+export type CloseAccountInput = {
+  /** The account. */
+  accountId: Scalars['ID']['input'];
+  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Put money into an open account. */
+export type DepositInput = {
+  /** The account. */
+  accountId: Scalars['ID']['input'];
+  /** A positive amount. */
+  amount: Scalars['Decimal']['input'];
+  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  /** Free text kept in the event (up to 500 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * One recorded fact. Events are never changed or removed; an event reads the same everywhere
+ * (mutation payloads, queries and subscriptions), timestamp included.
+ */
+export type Event = {
+  __typename?: 'Event';
+  /** The event's payload. money_deposited and money_withdrawn carry `amount` as a Decimal string. */
+  data: Scalars['JSON']['output'];
+  /** Unique id of the event (UUID). */
+  id: Scalars['ID']['output'];
+  /** correlationId and causationId always; commandId when the command had one. */
+  metadata: Scalars['JSON']['output'];
+  /**
+   * Global position in the log as a decimal integer string. Strictly increasing in commit order,
+   * and never visible out of order: once a reader has seen position P, no event below P appears later.
+   */
+  position: Scalars['String']['output'];
+  /** The stream (aggregate) the event belongs to: an account id or a user id. */
+  streamId: Scalars['ID']['output'];
+  /** The kind of stream: `BankAccount` or `User`. */
+  streamType: Scalars['String']['output'];
+  /** When the event was committed. Never decreases along the global log. */
+  timestamp: Scalars['DateTime']['output'];
+  /** The event type: account_created, money_deposited, money_withdrawn, account_closed, user_registered, user_updated. */
+  type: Scalars['String']['output'];
+  /** 1-based position of the event within its stream. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of events in global position order. */
+export type EventConnection = {
+  __typename?: 'EventConnection';
+  /** The events of this page. */
+  edges: Array<EventEdge>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+};
+
+/** One event in a page of events. */
+export type EventEdge = {
+  __typename?: 'EventEdge';
+  /** Pass as `after` to continue after this event (the event's global position). */
+  cursor: Scalars['String']['output'];
+  /** The event. */
+  node: Event;
+};
+
+/**
+ * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
+ * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
+ * `extensions.expectedVersion` and `extensions.actualVersion`.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Close an account with a zero balance (account_closed). */
+  closeAccount: AccountPayload;
+  /** Deposit money (money_deposited). */
+  deposit: AccountPayload;
+  /** Open an account (account_created). */
+  openAccount: AccountPayload;
+  /** Register a new user (user_registered). */
+  registerUser: UserPayload;
+  /** Change a user's email and/or name (user_updated with the fields that changed; no event if nothing changed). */
+  updateUser: UserPayload;
+  /** Withdraw money (money_withdrawn). */
+  withdraw: AccountPayload;
+};
+
+
+/**
+ * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
+ * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
+ * `extensions.expectedVersion` and `extensions.actualVersion`.
+ */
+export type MutationCloseAccountArgs = {
+  input: CloseAccountInput;
+};
+
+
+/**
+ * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
+ * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
+ * `extensions.expectedVersion` and `extensions.actualVersion`.
+ */
+export type MutationDepositArgs = {
+  input: DepositInput;
+};
+
+
+/**
+ * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
+ * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
+ * `extensions.expectedVersion` and `extensions.actualVersion`.
+ */
+export type MutationOpenAccountArgs = {
+  input: OpenAccountInput;
+};
+
+
+/**
+ * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
+ * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
+ * `extensions.expectedVersion` and `extensions.actualVersion`.
+ */
+export type MutationRegisterUserArgs = {
+  input: RegisterUserInput;
+};
+
+
+/**
+ * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
+ * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
+ * `extensions.expectedVersion` and `extensions.actualVersion`.
+ */
+export type MutationUpdateUserArgs = {
+  input: UpdateUserInput;
+};
+
+
+/**
+ * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
+ * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
+ * `extensions.expectedVersion` and `extensions.actualVersion`.
+ */
+export type MutationWithdrawArgs = {
+  input: WithdrawInput;
+};
+
+/** Open an account for a registered user. */
+export type OpenAccountInput = {
+  /** Id for the new account; generated when left out. An id already in use: ALREADY_EXISTS. */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  /** Three capital letters; USD when left out. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Opening balance, zero or more; 0.00 when left out. */
+  initialBalance?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The owner; must be a registered user (NOT_FOUND otherwise). */
+  ownerId: Scalars['ID']['input'];
+};
+
+/** Relay page information. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last item of the page; pass it as `after` for the next page. Null for an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Always false: pages are read forward only. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first item of the page; null for an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * An account's state, replayed from its events. With `version: N`, the state after its first N events;
+   * with `asOf: T`, the state after every event with timestamp <= T (null if it did not exist yet).
+   * Unknown id: null. N < 1, N above the current version, or both arguments: BAD_USER_INPUT.
+   */
+  account?: Maybe<Account>;
+  /** Deposit and withdrawal totals of an account (from the summaries read model); null for an unknown account. */
+  accountSummary?: Maybe<AccountSummary>;
+  /**
+   * Accounts in the order they were opened, optionally only those of one owner (from the accounts read model).
+   * `first` defaults to 20 and may not exceed the server's maximum page size (100 unless configured).
+   */
+  accounts: AccountConnection;
+  /**
+   * The global event log in position order. Filters combine: one stream, a stream type, any of several
+   * event types, and a time range (`since` and `until` are inclusive). `after` takes a cursor, which is a
+   * global position: "0" starts from the beginning.
+   */
+  events: EventConnection;
+  /** A user's state, with the same time-travel rules as `account`. */
+  user?: Maybe<User>;
+};
+
+
+export type QueryAccountArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  id: Scalars['ID']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAccountSummaryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAccountsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  ownerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  streamId?: InputMaybe<Scalars['ID']['input']>;
+  streamType?: InputMaybe<Scalars['String']['input']>;
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryUserArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  id: Scalars['ID']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Register a user. A `userId` left out is generated (UUID). */
+export type RegisterUserInput = {
+  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  /** Email address. */
+  email: Scalars['String']['input'];
+  /** Display name (1 to 200 characters). */
+  name: Scalars['String']['input'];
+  /** Id for the new user; generated when left out. An id already in use: ALREADY_EXISTS. */
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Change a user's email and/or name. Fields left out stay as they are. */
+export type UpdateUserInput = {
+  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  /** New email address. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** When given, the command fails with CONCURRENCY_CONFLICT unless the user is at exactly this version. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** New display name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The user to change. */
+  userId: Scalars['ID']['input'];
+};
+
+/** A registered user. */
+export type User = {
+  __typename?: 'User';
+  /** The accounts this user owns, in the order they were opened (current state, from the read model). */
+  accounts: Array<Account>;
+  /** The user's email address. */
+  email: Scalars['String']['output'];
+  /** The user id (the id of its event stream). */
+  id: Scalars['ID']['output'];
+  /** The user's display name. */
+  name: Scalars['String']['output'];
+  /** Number of events applied to reach this state. */
+  version: Scalars['Int']['output'];
+};
+
+/** What a user command did: the user after it, and the events it appended. */
+export type UserPayload = {
+  __typename?: 'UserPayload';
+  /** The events the command appended (for a repeated commandId: those of the first time). */
+  events: Array<Event>;
+  /** The user's state right after the command. */
+  user: User;
+};
+
+/** Take money out of an open account; never below zero (INSUFFICIENT_FUNDS). */
+export type WithdrawInput = {
+  /** The account. */
+  accountId: Scalars['ID']['input'];
+  /** A positive amount, at most the balance. */
+  amount: Scalars['Decimal']['input'];
+  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  /** Free text kept in the event (up to 500 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  Account: ResolverTypeWrapper<AccountView>;
+  AccountConnection: ResolverTypeWrapper<Omit<AccountConnection, 'edges'> & { edges: Array<ResolversTypes['AccountEdge']> }>;
+  AccountEdge: ResolverTypeWrapper<Omit<AccountEdge, 'node'> & { node: ResolversTypes['Account'] }>;
+  AccountPayload: ResolverTypeWrapper<Omit<AccountPayload, 'account' | 'events'> & { account: ResolversTypes['Account'], events: Array<ResolversTypes['Event']> }>;
+  AccountSummary: ResolverTypeWrapper<AccountSummaryView>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CloseAccountInput: CloseAccountInput;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DepositInput: DepositInput;
+  Event: ResolverTypeWrapper<StoredEvent>;
+  EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
+  EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OpenAccountInput: OpenAccountInput;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RegisterUserInput: RegisterUserInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  UpdateUserInput: UpdateUserInput;
+  User: ResolverTypeWrapper<UserView>;
+  UserPayload: ResolverTypeWrapper<Omit<UserPayload, 'events' | 'user'> & { events: Array<ResolversTypes['Event']>, user: ResolversTypes['User'] }>;
+  WithdrawInput: WithdrawInput;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  Account: AccountView;
+  AccountConnection: Omit<AccountConnection, 'edges'> & { edges: Array<ResolversParentTypes['AccountEdge']> };
+  AccountEdge: Omit<AccountEdge, 'node'> & { node: ResolversParentTypes['Account'] };
+  AccountPayload: Omit<AccountPayload, 'account' | 'events'> & { account: ResolversParentTypes['Account'], events: Array<ResolversParentTypes['Event']> };
+  AccountSummary: AccountSummaryView;
+  Boolean: Scalars['Boolean']['output'];
+  CloseAccountInput: CloseAccountInput;
+  DateTime: Scalars['DateTime']['output'];
+  Decimal: Scalars['Decimal']['output'];
+  DepositInput: DepositInput;
+  Event: StoredEvent;
+  EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
+  EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  JSON: Scalars['JSON']['output'];
+  Mutation: Record<PropertyKey, never>;
+  OpenAccountInput: OpenAccountInput;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  RegisterUserInput: RegisterUserInput;
+  String: Scalars['String']['output'];
+  UpdateUserInput: UpdateUserInput;
+  User: UserView;
+  UserPayload: Omit<UserPayload, 'events' | 'user'> & { events: Array<ResolversParentTypes['Event']>, user: ResolversParentTypes['User'] };
+  WithdrawInput: WithdrawInput;
+}>;
+
+export type AccountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
+  balance?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, Partial<AccountEventsArgs>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  ownerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AccountConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AccountConnection'] = ResolversParentTypes['AccountConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AccountEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AccountEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AccountEdge'] = ResolversParentTypes['AccountEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+}>;
+
+export type AccountPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AccountPayload'] = ResolversParentTypes['AccountPayload']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
+}>;
+
+export type AccountSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AccountSummary'] = ResolversParentTypes['AccountSummary']> = ResolversObject<{
+  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastActivity?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  totalDeposits?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  totalWithdrawals?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  transactionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
+  name: 'Decimal';
+}
+
+export type EventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = ResolversObject<{
+  data?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metadata?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  streamId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  streamType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type EventConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type EventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+}>;
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  closeAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationCloseAccountArgs, 'input'>>;
+  deposit?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationDepositArgs, 'input'>>;
+  openAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationOpenAccountArgs, 'input'>>;
+  registerUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationRegisterUserArgs, 'input'>>;
+  updateUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationUpdateUserArgs, 'input'>>;
+  withdraw?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationWithdrawArgs, 'input'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
+  accountSummary?: Resolver<Maybe<ResolversTypes['AccountSummary']>, ParentType, ContextType, RequireFields<QueryAccountSummaryArgs, 'id'>>;
+  accounts?: Resolver<ResolversTypes['AccountConnection'], ParentType, ContextType, Partial<QueryAccountsArgs>>;
+  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+}>;
+
+export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type UserPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserPayload'] = ResolversParentTypes['UserPayload']> = ResolversObject<{
+  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
+  Account?: AccountResolvers<ContextType>;
+  AccountConnection?: AccountConnectionResolvers<ContextType>;
+  AccountEdge?: AccountEdgeResolvers<ContextType>;
+  AccountPayload?: AccountPayloadResolvers<ContextType>;
+  AccountSummary?: AccountSummaryResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Decimal?: GraphQLScalarType;
+  Event?: EventResolvers<ContextType>;
+  EventConnection?: EventConnectionResolvers<ContextType>;
+  EventEdge?: EventEdgeResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+  UserPayload?: UserPayloadResolvers<ContextType>;
+}>;
+

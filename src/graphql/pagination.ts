@@ -1,0 +1,44 @@
+/** Page sizes and cursors. Cursors are global positions written as decimal strings. */
+import { badInput } from '../domain/errors.js';
+
+export interface PageLimits {
+  /** Items in a page when `first` is left out. */
+  readonly defaultPageSize: number;
+  /** Largest `first` accepted. */
+  readonly maxPageSize: number;
+}
+
+export function pageSize(first: number | null | undefined, limits: PageLimits): number {
+  if (first === null || first === undefined) return limits.defaultPageSize;
+  if (first < 0 || first > limits.maxPageSize) {
+    throw badInput(`first must be between 0 and ${limits.maxPageSize}`, { field: 'first', maxPageSize: limits.maxPageSize });
+  }
+  return first;
+}
+
+const POSITION = /^\d{1,19}$/;
+
+/** Parses an `after` cursor (a global position); null/undefined means from the start. */
+export function parseCursor(after: string | null | undefined, field = 'after'): bigint {
+  if (after === null || after === undefined) return 0n;
+  if (!POSITION.test(after)) throw badInput(`${field} must be a cursor from a previous page (a position like "42")`, { field });
+  return BigInt(after);
+}
+
+export interface Page<Node> {
+  edges: Array<{ cursor: string; node: Node }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export function toPage<Node>(nodes: readonly Node[], hasNextPage: boolean, cursorOf: (node: Node) => bigint): Page<Node> {
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node).toString(), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

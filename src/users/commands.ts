@@ -1,0 +1,30 @@
+/** User use cases. */
+import type { App } from '../app.js';
+import { checkId, type CommandMeta } from '../accounts/commands.js';
+import type { UserState } from './decider.js';
+import type { UserView } from './view.js';
+
+export function userView(state: UserState, version: number): UserView | null {
+  if (state.status === 'none') return null;
+  return { id: state.id, email: state.email, name: state.name, version };
+}
+
+export function registerUser(app: App, input: { userId?: string | null; email: string; name: string }, meta: CommandMeta) {
+  const userId = checkId(input.userId, 'userId');
+  return app.commands.handle(
+    app.users,
+    userId,
+    { type: 'RegisterUser', userId, email: input.email, name: input.name },
+    { commandType: 'RegisterUser', ...meta },
+  );
+}
+
+export function updateUser(app: App, input: { userId: string; email?: string | null; name?: string | null }, meta: CommandMeta) {
+  const userId = checkId(input.userId, 'userId');
+  return app.commands.handle(
+    app.users,
+    userId,
+    { type: 'UpdateUser', userId, email: input.email ?? undefined, name: input.name ?? undefined },
+    { commandType: 'UpdateUser', ...meta },
+  );
+}
