@@ -39,6 +39,11 @@ export async function createApp(
     sqliteSynchronous: config.sqliteSynchronous,
     ...(options.afterAppend ? { afterAppend: options.afterAppend } : {}),
   });
+  return assembleApp(config, store);
+}
+
+/** An app over an open store (its own caches and command queue; closing it closes the store). */
+export function assembleApp(config: Config, store: PrismaEventStore): App {
   const repositoryOptions = { snapshotEvery: config.snapshotEvery };
   return {
     config,

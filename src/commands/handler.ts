@@ -94,6 +94,8 @@ export class CommandHandler {
           case 'conflict':
             repository.forget(streamId);
             if (expected !== undefined) throw new ConcurrencyConflict(streamId, expected, result.actualVersion);
+            // Jittered backoff, so a writer that keeps losing the race to a busier one gets its turn.
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
             break;
         }
       }

@@ -7,6 +7,9 @@ import { fold, type Decider, type DomainEvent, type Recorded } from '../domain/d
 import { badInput } from '../domain/errors.js';
 import type { EventStore, StoredEvent } from '../eventstore/types.js';
 
+/** Versions are 32-bit integers in both schemas. */
+const MAX_VERSION = 2_147_483_647;
+
 export interface Loaded<State> {
   readonly state: State;
   /** 0 when the stream does not exist. */
@@ -131,7 +134,7 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
   }
 
   private async fromSnapshot(streamId: string): Promise<Loaded<State>> {
-    const snapshot = await this.store.readSnapshot(streamId, Number.MAX_SAFE_INTEGER, this.decider.revision);
+    const snapshot = await this.store.readSnapshot(streamId, MAX_VERSION, this.decider.revision);
     return snapshot ? { state: this.decider.fromSnapshot(snapshot.state), version: snapshot.version } : this.empty();
   }
 

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { openSchemaEngine } from './schema-engine.js';
@@ -49,9 +50,40 @@ function migrationsList(dialect: Dialect) {
   };
 }
 
-/** Applies pending migrations; returns the names of those it applied. */
+/** Names of the migrations recorded as finished; empty when the table does not exist yet. */
+async function appliedMigrations(databaseUrl: string, dialect: Dialect): Promise<Set<string>> {
+  const sql = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+  try {
+    if (dialect === 'sqlite') {
+      const db = new Database(sqlitePath(databaseUrl), { fileMustExist: true, readonly: true, timeout: 10_000 });
+      try {
+        return new Set((db.prepare(sql).all() as Array<{ migration_name: string }>).map((row) => row.migration_name));
+      } finally {
+        db.close();
+      }
+    }
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return new Set((await client.query<{ migration_name: string }>(sql)).rows.map((row) => row.migration_name));
+    } finally {
+      await client.end();
+    }
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Applies pending migrations; returns the names of those it applied. The
+ * engine only starts when something is pending: it wants the SQLite file to
+ * itself, and a restart should not pay for loading it.
+ */
 export async function migrate(databaseUrl: string): Promise<string[]> {
   const dialect = dialectOf(databaseUrl);
+  const list = migrationsList(dialect);
+  const applied = await appliedMigrations(databaseUrl, dialect);
+  if (list.migrationDirectories.every((directory) => applied.has(directory.path))) return [];
   const schemaText = readFileSync(join(PRISMA_DIR, dialect, 'schema.prisma'), 'utf8');
   const pool = dialect === 'postgresql' ? new pg.Pool({ connectionString: databaseUrl, max: 1, idleTimeoutMillis: 1000 }) : undefined;
   // The engine may keep a pooled connection checked out; close them all when done.
@@ -78,7 +110,7 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
   const engine = await openSchemaEngine(schemaText, tracked);
   try {
     const output = await engine.applyMigrations({
-      migrationsList: migrationsList(dialect),
+      migrationsList: list,
       filters: { externalTables: [], externalEnums: [] },
     });
     return output.appliedMigrationNames;

@@ -3,6 +3,7 @@
  * Prisma through the matching driver adapter.
  */
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import Database from 'better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/client.js';
@@ -37,11 +38,13 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     const url = `file:${sqlitePath(options.databaseUrl)}`;
     // Two connections: appends run on the writer, everything else on the
     // reader, so a read never sees a write transaction that is still open.
-    const writer = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
-    // WAL first (it needs the file to itself), then the schema.
-    await writer.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await writer.$executeRawUnsafe(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
+    // WAL first (switching needs the file to itself), then the schema, then the connections.
+    const setup = new Database(sqlitePath(options.databaseUrl), { timeout: 10_000 });
+    setup.pragma('journal_mode = WAL');
+    setup.close();
     if (options.migrate !== false) await migrate(options.databaseUrl);
+    const writer = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
+    await writer.$executeRawUnsafe(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
     const reader = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
     await reader.$executeRawUnsafe('PRAGMA query_only = ON');
     return new PrismaEventStore({

@@ -212,13 +212,22 @@ export class PrismaEventStore implements EventStore {
   }
 
   rebuildProjection(name: string): Promise<{ events: number; position: bigint }> {
+    return this.replayProjection(name, 0n, true);
+  }
+
+  async catchUpProjection(name: string, from?: bigint): Promise<{ events: number; position: bigint }> {
+    return this.replayProjection(name, from ?? (await this.projectionCheckpoint(name)), false);
+  }
+
+  /** Feeds the log after `from` through one projection, in one transaction with no append in flight. */
+  private replayProjection(name: string, from: bigint, clear: boolean): Promise<{ events: number; position: bigint }> {
     const projection = this.projections.find((candidate) => candidate.name === name);
     if (!projection) return Promise.reject(new Error(`Unknown projection ${name}`));
     return this.writes.exclusive(() =>
       this.options.writer.$transaction(async (tx) => {
         const sql = executor(this.dialect, tx);
-        for (const table of projection.tables) await sql.execute(`DELETE FROM ${table}`);
-        let after = 0n;
+        if (clear) for (const table of projection.tables) await sql.execute(`DELETE FROM ${table}`);
+        let after = from;
         let count = 0;
         for (;;) {
           const rows = await sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE "position" > ? ORDER BY "position" LIMIT 1000`, [after]);
@@ -228,8 +237,10 @@ export class PrismaEventStore implements EventStore {
           after = events[events.length - 1]!.position;
           count += events.length;
         }
-        await saveCheckpoint(sql, name, after, this.clock());
-        return { events: count, position: after };
+        const [head] = await sql.query<{ position: unknown }>('SELECT "position" FROM log_head WHERE id = 1');
+        const position = head ? toBigInt(head.position) : after;
+        await saveCheckpoint(sql, name, position, this.clock());
+        return { events: count, position };
       }, { maxWait: 30_000, timeout: 600_000 }),
     );
   }

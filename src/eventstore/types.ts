@@ -127,6 +127,8 @@ export interface EventStore {
   writeSnapshot(snapshot: Snapshot): Promise<void>;
   /** Empties a projection's tables and replays the whole log through it, in one transaction. */
   rebuildProjection(name: string): Promise<{ events: number; position: bigint }>;
+  /** Applies the log after `from` (default: the projection's checkpoint) without clearing anything. */
+  catchUpProjection(name: string, from?: bigint): Promise<{ events: number; position: bigint }>;
   projectionCheckpoint(name: string): Promise<bigint>;
   /** Raw read-only SQL for read-model queries. */
   readonly reader: SqlExecutor;

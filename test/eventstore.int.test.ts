@@ -1,0 +1,138 @@
+/** The event store itself, on every backend: versions, reads, filters, ordering, durability. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEventStore } from '../src/eventstore/open.js';
+import type { PrismaEventStore } from '../src/eventstore/prisma-store.js';
+import type { NewEvent } from '../src/eventstore/types.js';
+import { projections } from '../src/app.js';
+import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
+
+const event = (type: string, n = 0): NewEvent => ({ type, data: { n }, metadata: { source: 'test' } });
+
+describe.each(backends)('event store on %s', (backend) => {
+  let db: TestDatabase;
+  let store: PrismaEventStore;
+
+  beforeAll(async () => {
+    db = await createDatabase(backend);
+    store = await openEventStore({ databaseUrl: db.url, projections });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('checks expected versions of every kind', async () => {
+    const first = await store.append({ streamId: 'ev-1', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a'), event('b')] });
+    expect(first).toMatchObject({ status: 'appended', version: 2 });
+    expect(await store.append({ streamId: 'ev-1', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('c')] })).toEqual({
+      status: 'conflict',
+      actualVersion: 2,
+    });
+    expect(await store.append({ streamId: 'ev-1', streamType: 'Thing', expectedVersion: 1, events: [event('c')] })).toEqual({ status: 'conflict', actualVersion: 2 });
+    expect(await store.append({ streamId: 'ev-1', streamType: 'Thing', expectedVersion: 3, events: [event('c')] })).toEqual({ status: 'conflict', actualVersion: 2 });
+    expect(await store.append({ streamId: 'ev-new', streamType: 'Thing', expectedVersion: 1, events: [event('c')] })).toEqual({
+      status: 'conflict',
+      actualVersion: 0,
+    });
+    expect(await store.append({ streamId: 'ev-1', streamType: 'Thing', expectedVersion: 2, events: [event('c')] })).toMatchObject({ status: 'appended', version: 3 });
+    expect(await store.append({ streamId: 'ev-1', streamType: 'Thing', expectedVersion: 'any', events: [event('d')] })).toMatchObject({ status: 'appended', version: 4 });
+    // A stream belongs to one type: another type cannot write into it.
+    expect(await store.append({ streamId: 'ev-1', streamType: 'Other', expectedVersion: 'any', events: [event('x')] })).toEqual({ status: 'conflict', actualVersion: 4 });
+    expect((await store.readStream('ev-1')).map((e) => [e.version, e.type])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+      [4, 'd'],
+    ]);
+  });
+
+  it('decides each request of one batch on its own, in submission order', async () => {
+    // Submitted together: they share a transaction, yet each gets its own verdict.
+    const results = await Promise.all([
+      store.append({ streamId: 'batch-1', streamType: 'Thing', expectedVersion: 0, events: [event('a')] }),
+      store.append({ streamId: 'batch-1', streamType: 'Thing', expectedVersion: 0, events: [event('b')] }),
+      store.append({ streamId: 'batch-1', streamType: 'Thing', expectedVersion: 1, events: [event('c')] }),
+      store.append({ streamId: 'batch-2', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('d')] }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['appended', 'conflict', 'appended', 'appended']);
+    expect((await store.readStream('batch-1')).map((e) => e.type)).toEqual(['a', 'c']);
+  });
+
+  it('reads a stream between versions and the log with every filter', async () => {
+    const start = await store.headPosition();
+    const before = new Date();
+    await store.append({ streamId: 'log-a', streamType: 'Alpha', expectedVersion: 'no_stream', events: [event('created'), event('moved', 1), event('moved', 2)] });
+    await store.append({ streamId: 'log-b', streamType: 'Beta', expectedVersion: 'no_stream', events: [event('created'), event('moved', 3)] });
+    expect((await store.readStream('log-a', { afterVersion: 1, toVersion: 2 })).map((e) => e.version)).toEqual([2]);
+    const all = await store.readLog({ afterPosition: start, limit: 100 });
+    expect(all.map((e) => e.streamId)).toEqual(['log-a', 'log-a', 'log-a', 'log-b', 'log-b']);
+    expect(all.map((e) => e.position)).toEqual([1n, 2n, 3n, 4n, 5n].map((n) => start + n));
+    expect((await store.readLog({ afterPosition: start, streamType: 'Beta', limit: 100 })).map((e) => e.type)).toEqual(['created', 'moved']);
+    expect((await store.readLog({ afterPosition: start, types: ['moved'], limit: 100 })).map((e) => e.data.n)).toEqual([1, 2, 3]);
+    expect((await store.readLog({ afterPosition: start, streamId: 'log-b', types: ['moved'], limit: 100 })).length).toBe(1);
+    expect((await store.readLog({ afterPosition: start, limit: 2 })).length).toBe(2);
+    expect((await store.readLog({ afterPosition: start + 4n, limit: 10 })).map((e) => e.position)).toEqual([start + 5n]);
+    const stamp = all[0]!.timestamp;
+    expect((await store.readLog({ afterPosition: start, since: stamp, until: stamp, limit: 100 })).length).toBeGreaterThan(0);
+    expect(await store.readLog({ afterPosition: start, until: new Date(before.getTime() - 60_000), limit: 100 })).toEqual([]);
+    expect(all[0]).toMatchObject({ streamType: 'Alpha', version: 1, metadata: { source: 'test' } });
+    expect(typeof all[0]!.id).toBe('string');
+  });
+
+  it('keeps timestamps non-decreasing along the log', async () => {
+    const log = await store.readLog({ limit: 10_000 });
+    for (let i = 1; i < log.length; i++) expect(log[i]!.timestamp.getTime()).toBeGreaterThanOrEqual(log[i - 1]!.timestamp.getTime());
+  });
+
+  it('records a command id once, in the append transaction', async () => {
+    const first = await store.append({ streamId: 'cmd-1', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-1', type: 'Do' } });
+    const again = await store.append({ streamId: 'cmd-1', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-1', type: 'Do' } });
+    expect(first.status).toBe('appended');
+    expect(again).toEqual({ status: 'duplicate', command: { commandId: 'cmd-id-1', commandType: 'Do', streamId: 'cmd-1', firstVersion: 1, lastVersion: 1 } });
+    // Two at once with the same id: one lands.
+    const pair = await Promise.all([
+      store.append({ streamId: 'cmd-2', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-2', type: 'Do' } }),
+      store.append({ streamId: 'cmd-2', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-2', type: 'Do' } }),
+    ]);
+    expect(pair.map((r) => r.status).sort()).toEqual(['appended', 'duplicate']);
+    expect(await store.streamVersion('cmd-2')).toBe(1);
+  });
+
+  it('gives 50 concurrent appends to 50 streams consecutive positions', async () => {
+    const start = await store.headPosition();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => store.append({ streamId: `many-${i}`, streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a', i)] })),
+    );
+    expect(results.every((r) => r.status === 'appended')).toBe(true);
+    const positions = (await store.readLog({ afterPosition: start, limit: 100 })).map((e) => e.position);
+    expect(positions).toEqual(Array.from({ length: 50 }, (_, i) => start + BigInt(i + 1)));
+  });
+
+  it('keeps snapshots by revision and version', async () => {
+    await store.writeSnapshot({ streamId: 'snap', streamType: 'Thing', version: 5, revision: 1, state: { v: 5 } });
+    await store.writeSnapshot({ streamId: 'snap', streamType: 'Thing', version: 10, revision: 1, state: { v: 10 } });
+    await store.writeSnapshot({ streamId: 'snap', streamType: 'Thing', version: 12, revision: 2, state: { v: 12 } });
+    expect((await store.readSnapshot('snap', 9, 1))?.state).toEqual({ v: 5 });
+    expect((await store.readSnapshot('snap', 100, 1))?.state).toEqual({ v: 10 });
+    expect((await store.readSnapshot('snap', 100, 2))?.state).toEqual({ v: 12 });
+    expect(await store.readSnapshot('snap', 4, 1)).toBeNull();
+    expect((await store.readSnapshots(['snap', 'none'], 1)).get('snap')?.version).toBe(10);
+  });
+
+  it('keeps every committed event across a restart', async () => {
+    const head = await store.headPosition();
+    const log = await store.readLog({ limit: 10_000 });
+    await store.close();
+    store = await openEventStore({ databaseUrl: db.url, projections });
+    expect(await store.headPosition()).toBe(head);
+    expect(await store.readLog({ limit: 10_000 })).toEqual(log);
+    const next = await store.append({ streamId: 'after-restart', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')] });
+    expect(next).toMatchObject({ status: 'appended', events: [{ position: head + 1n }] });
+  });
+
+  it('refuses appends once closed', async () => {
+    const other = await openEventStore({ databaseUrl: db.url, projections });
+    await other.close();
+    await expect(other.append({ streamId: 'x', streamType: 'Thing', expectedVersion: 'any', events: [event('a')] })).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,14 @@
+/** Builds apps and servers on a test database, the way main.ts does. */
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server/http.js';
+
+export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): Config {
+  return loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', ...overrides });
+}
+
+export async function startTestServer(databaseUrl: string, overrides: Record<string, string> = {}): Promise<{ app: App; server: RunningServer }> {
+  const app = await createApp(testConfig(databaseUrl, overrides));
+  const server = await startServer(app, { port: 0, host: '127.0.0.1' });
+  return { app, server };
+}
