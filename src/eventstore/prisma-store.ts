@@ -81,9 +81,23 @@ export class PrismaEventStore implements EventStore {
   private readonly listeners = new Set<(head: bigint) => void>();
   private readonly clock: () => Date;
 
+  /** Counters for operators and tests: statements run on the reader, transactions committed. */
+  readonly stats = { reads: 0, commits: 0 };
+
   constructor(private readonly options: PrismaEventStoreOptions) {
     this.dialect = options.dialect;
-    this.reader = executor(options.dialect, options.reader);
+    const reader = executor(options.dialect, options.reader);
+    this.reader = {
+      dialect: reader.dialect,
+      execute: (sql, params) => {
+        this.stats.reads++;
+        return reader.execute(sql, params);
+      },
+      query: (sql, params) => {
+        this.stats.reads++;
+        return reader.query(sql, params);
+      },
+    };
     this.projections = options.projections ?? [];
     this.clock = options.clock ?? (() => new Date());
     this.writes = new GroupCommit((items) => this.writeBatch(items), options.maxBatch ?? 500);
@@ -326,6 +340,7 @@ export class PrismaEventStore implements EventStore {
       }
       return { results, head: position, moved: eventRows.length > 0 };
     }, TRANSACTION_OPTIONS);
+    this.stats.commits++;
     if (moved) for (const listener of this.listeners) listener(head);
     return results;
   }

@@ -29,10 +29,23 @@ export function setErrorLogger(logger: ErrorLogger): void {
   logUnexpected = logger;
 }
 
+/**
+ * The error behind GraphQL's wrappers. Duck-typed rather than `instanceof
+ * GraphQLError`: a second copy of graphql-js (ESM beside CommonJS) makes
+ * instanceof lie.
+ */
 function rootCause(error: unknown): unknown {
   let current = error;
-  while (current instanceof GraphQLError && current.originalError && current.originalError !== current) current = current.originalError;
+  for (let depth = 0; depth < 10; depth++) {
+    const inner = isGraphQLError(current) ? current.originalError : undefined;
+    if (!inner || inner === current) break;
+    current = inner;
+  }
   return current;
+}
+
+function isGraphQLError(value: unknown): value is { originalError?: unknown; extensions?: Record<string, unknown> } {
+  return value instanceof GraphQLError || (value instanceof Error && value.name === 'GraphQLError');
 }
 
 function location(formatted: GraphQLFormattedError) {
@@ -56,10 +69,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: formatted.message, ...location(formatted), extensions: { code: 'BAD_USER_INPUT', limit: extensions.limit } };
   }
   // A value the scalars refused keeps its BAD_USER_INPUT even when graphql-js reports it as a validation failure.
-  const causeCode = cause instanceof GraphQLError && typeof cause.extensions.code === 'string' ? cause.extensions.code : undefined;
-  const code = causeCode === 'BAD_USER_INPUT' ? causeCode : typeof extensions.code === 'string' ? extensions.code : undefined;
+  const causeCode = isGraphQLError(cause) && typeof cause.extensions?.code === 'string' ? cause.extensions.code : undefined;
+  const invalidValue = extensions.invalidValue === true || causeCode === 'BAD_USER_INPUT';
+  const code = invalidValue ? 'BAD_USER_INPUT' : typeof extensions.code === 'string' ? extensions.code : undefined;
   // A GraphQLError without an originalError was raised by graphql-js itself about the request.
-  const aboutRequest = code !== undefined ? REQUEST_CODES.has(code) : cause instanceof GraphQLError;
+  const aboutRequest = code !== undefined ? REQUEST_CODES.has(code) : isGraphQLError(cause);
   if (aboutRequest) {
     return { message: formatted.message, ...location(formatted), extensions: { code: code ?? 'GRAPHQL_VALIDATION_FAILED' } };
   }

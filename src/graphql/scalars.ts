@@ -2,7 +2,8 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { formatMoney, parseMoney } from '../domain/money.js';
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+/** `invalidValue` marks the error through graphql-js's and Apollo's re-wrapping; formatError strips it. */
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', invalidValue: true } });
 
 function parseDecimal(value: unknown): bigint {
   if (typeof value !== 'string') throw badInput('Decimal must be given as a string, e.g. "12.50"');
