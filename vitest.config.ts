@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Resolve graphql-js the way Node does (its CommonJS entry), so code under
+    // test shares one copy with Apollo Server and graphql-ws; vite would
+    // otherwise pick the ESM build and schema objects would come from two realms.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
