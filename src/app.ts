@@ -11,7 +11,9 @@ import { AggregateRepository } from './commands/repository.js';
 import type { Config } from './config.js';
 import { openEventStore } from './eventstore/open.js';
 import type { PrismaEventStore } from './eventstore/prisma-store.js';
-import type { InlineProjection, SqlExecutor } from './eventstore/types.js';
+import type { InlineProjection } from './eventstore/types.js';
+import { LogTailer } from './subscriptions/log-tailer.js';
+import { listenForCommits, notifyCommit } from './subscriptions/pg-notify.js';
 import { userDecider, type UserCommand, type UserState } from './users/decider.js';
 import type { UserEvent } from './users/events.js';
 
@@ -21,36 +23,56 @@ export interface App {
   readonly accounts: AggregateRepository<AccountState, AccountCommand, AccountEvent>;
   readonly users: AggregateRepository<UserState, UserCommand, UserEvent>;
   readonly commands: CommandHandler;
+  /** The process's one reader of the log for subscriptions. */
+  readonly tailer: LogTailer;
   close(): Promise<void>;
 }
 
 /** Every read model kept inline with the log. */
 export const projections: readonly InlineProjection[] = [accountsProjection, accountSummariesProjection];
 
-export async function createApp(
-  config: Config,
-  options: { afterAppend?: (sql: SqlExecutor, head: bigint) => Promise<void> } = {},
-): Promise<App> {
+export async function createApp(config: Config): Promise<App> {
+  const postgres = !config.databaseUrl.startsWith('file:');
   const store = await openEventStore({
     databaseUrl: config.databaseUrl,
     projections,
     poolSize: config.poolSize,
     maxBatch: config.appendBatchMax,
     sqliteSynchronous: config.sqliteSynchronous,
-    ...(options.afterAppend ? { afterAppend: options.afterAppend } : {}),
+    // Other processes learn of commits through NOTIFY, sent only if the append commits.
+    ...(postgres ? { afterAppend: notifyCommit } : {}),
   });
-  return assembleApp(config, store);
+  const app = await assembleApp(config, store);
+  if (!postgres) return app;
+  const listener = listenForCommits(config.databaseUrl, () => app.tailer.wake(), logError);
+  return {
+    ...app,
+    close: async () => {
+      await listener.close();
+      await app.close();
+    },
+  };
 }
 
-/** An app over an open store (its own caches and command queue; closing it closes the store). */
-export function assembleApp(config: Config, store: PrismaEventStore): App {
+const logError = (error: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'log listener', error: String(error) }));
+
+/** An app over an open store (its own caches, command queue and tailer; closing it closes the store). */
+export async function assembleApp(config: Config, store: PrismaEventStore): Promise<App> {
   const repositoryOptions = { snapshotEvery: config.snapshotEvery };
+  const tailer = new LogTailer(store, { pollMs: config.subscriptionPollMs, onError: logError });
+  await tailer.start();
+  const unsubscribe = store.onCommit(() => tailer.wake());
   return {
     config,
     store,
     accounts: new AggregateRepository(store, accountDecider, repositoryOptions),
     users: new AggregateRepository(store, userDecider, repositoryOptions),
     commands: new CommandHandler(),
-    close: () => store.close(),
+    tailer,
+    close: async () => {
+      unsubscribe();
+      tailer.stop();
+      await store.close();
+    },
   };
 }

@@ -26,6 +26,10 @@ export interface Config {
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
   /** SHUTDOWN_TIMEOUT_MS: how long SIGTERM waits for in-flight work before closing. Default 10000. */
   readonly shutdownTimeoutMs: number;
+  /** SUBSCRIPTION_BUFFER: live events a subscriber may leave unread before it is closed as too slow. Default 1000. */
+  readonly subscriptionBuffer: number;
+  /** SUBSCRIPTION_POLL_MS: fallback interval at which the log is read when no wake-up arrives. Default 1000. */
+  readonly subscriptionPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -68,5 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
     appendBatchMax: integer(env, 'APPEND_BATCH_MAX', 500, 1, 10_000),
     sqliteSynchronous: synchronous,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    subscriptionBuffer: integer(env, 'SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
+    subscriptionPollMs: integer(env, 'SUBSCRIPTION_POLL_MS', 1000, 10, 60_000),
   };
 }

@@ -34,7 +34,7 @@ describe.each(backends)('commands on %s', (backend) => {
   beforeAll(async () => {
     db = await createDatabase(backend);
     app = await createApp(testConfig(db.url, { SNAPSHOT_EVERY: '3' }));
-    other = backend === 'postgresql' ? await createApp(testConfig(db.url, { SNAPSHOT_EVERY: '3' })) : assembleApp(app.config, app.store);
+    other = backend === 'postgresql' ? await createApp(testConfig(db.url, { SNAPSHOT_EVERY: '3' })) : await assembleApp(app.config, app.store);
     await registerUser(app, { userId: 'owner', email: 'owner@example.com', name: 'Owner' }, {});
   });
   afterAll(async () => {

@@ -3,7 +3,12 @@ import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import { pageSize, parseCursor, toPage } from '../graphql/pagination.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { accountView, closeAccount, deposit, openAccount, withdraw, type CommandMeta } from './commands.js';
-import { accountSummary, listAccounts } from './read-model.js';
+import { accountSummary, listAccounts, type AccountView } from './read-model.js';
+import { subscribeEvents } from '../subscriptions/resolvers.js';
+import { mapIterator } from '../subscriptions/event-subscription.js';
+import { accountDecider } from './decider.js';
+import type { AccountEvent } from './events.js';
+import type { Recorded } from '../domain/decider.js';
 import type { CommandResult } from '../commands/handler.js';
 import type { AccountState } from './decider.js';
 
@@ -35,6 +40,27 @@ export const accountResolvers: Resolvers = {
     deposit: async (_, { input }, context) => payload(await deposit(context.app, input, meta(context, input))),
     withdraw: async (_, { input }, context) => payload(await withdraw(context.app, input, meta(context, input))),
     closeAccount: async (_, { input }, context) => payload(await closeAccount(context.app, input, meta(context, input))),
+  },
+  Subscription: {
+    accountChanged: {
+      subscribe: async (_, args, context) => {
+        // Join the live log first, then load: nothing committed in between is missed.
+        const live = subscribeEvents(context, { streamId: args.id });
+        const loaded = await context.app.accounts.load(args.id).catch(async (error: unknown) => {
+          await live.return();
+          throw error;
+        });
+        let state = loaded.state;
+        let version = loaded.version;
+        return mapIterator(live, (event) => {
+          if (event.version <= version) return undefined;
+          state = accountDecider.evolve(state, event as unknown as Recorded<AccountEvent>);
+          version = event.version;
+          return accountView(state, version) ?? undefined;
+        }) as AsyncIterable<never>;
+      },
+      resolve: (account: AccountView) => account,
+    },
   },
   Account: {
     owner: (account, _, { loaders }) => loaders.users.load(account.ownerId),

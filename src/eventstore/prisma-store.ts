@@ -157,6 +157,10 @@ export class PrismaEventStore implements EventStore {
   async readLog(options: ReadLogOptions): Promise<StoredEvent[]> {
     const conditions = ['"position" > ?'];
     const params: unknown[] = [options.afterPosition ?? 0n];
+    if (options.upToPosition !== undefined) {
+      conditions.push('"position" <= ?');
+      params.push(options.upToPosition);
+    }
     if (options.streamId !== undefined) {
       conditions.push('stream_id = ?');
       params.push(options.streamId);

@@ -10,6 +10,8 @@ export interface GraphQLContext {
   readonly app: App;
   /** Carried into event metadata as correlationId. */
   readonly requestId: string;
+  /** Over WebSocket: closes this client's connection with a close code (slow consumers). */
+  readonly closeConnection?: ((code: number, reason: string) => void) | undefined;
   readonly loaders: {
     /** Current users by id, loaded in one batch per tick. */
     readonly users: DataLoader<string, UserView | null>;
@@ -18,10 +20,15 @@ export interface GraphQLContext {
   };
 }
 
-export function createContext(app: App, requestId: string = randomUUID()): GraphQLContext {
+export function createContext(
+  app: App,
+  requestId: string = randomUUID(),
+  closeConnection?: (code: number, reason: string) => void,
+): GraphQLContext {
   return {
     app,
     requestId,
+    closeConnection,
     loaders: {
       users: new DataLoader(async (ids) => {
         const loaded = await app.users.loadMany(ids);

@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import { accountResolvers } from '../accounts/resolvers.js';
 import { userResolvers } from '../users/resolvers.js';
 import { eventResolvers } from './event-resolvers.js';
+import { subscriptionResolvers } from '../subscriptions/resolvers.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from './scalars.js';
 
@@ -17,6 +18,7 @@ const sliceResolvers: Resolvers[] = [
   eventResolvers,
   accountResolvers,
   userResolvers,
+  subscriptionResolvers,
 ];
 
 export function buildSchema(): GraphQLSchema {

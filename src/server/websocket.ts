@@ -30,7 +30,7 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
       connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? 3_000,
       // The place authentication hooks in (connectionParams.authorization).
       onConnect: () => true,
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
         let document;
         try {
           document = parse(payload.query, { maxTokens: options.maxTokens ?? 10_000 });
@@ -45,7 +45,7 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
           document,
           variableValues: payload.variables ?? undefined,
           operationName: payload.operationName ?? undefined,
-          contextValue: createContext(app, randomUUID()),
+          contextValue: createContext(app, randomUUID(), (code, reason) => ctx.extra.socket.close(code, reason)),
         };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map(formatGraphQLError),

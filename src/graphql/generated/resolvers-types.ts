@@ -356,6 +356,52 @@ export type RegisterUserInput = {
   userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/**
+ * Live streams over graphql-ws (`ws://HOST:PORT/graphql`, subprotocol `graphql-transport-ws`). Events come
+ * from the log by global position, so they arrive in commit order with no gap and no duplicate, whichever
+ * server process committed them. A subscriber that leaves more than SUBSCRIPTION_BUFFER events unread has its
+ * connection closed with code 4413; it resumes by subscribing again with `afterPosition` set to the last
+ * position it saw.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The account's state after each event committed to it from now on, in order. */
+  accountChanged: Account;
+  /**
+   * Events matching the filters. Without `afterPosition`: those committed after the subscription starts.
+   * With it: every matching event with position > afterPosition, in position order, then live ("0" = from the
+   * beginning). A client that resubscribes with the last position it saw misses nothing and sees nothing twice.
+   */
+  eventAppended: Event;
+};
+
+
+/**
+ * Live streams over graphql-ws (`ws://HOST:PORT/graphql`, subprotocol `graphql-transport-ws`). Events come
+ * from the log by global position, so they arrive in commit order with no gap and no duplicate, whichever
+ * server process committed them. A subscriber that leaves more than SUBSCRIPTION_BUFFER events unread has its
+ * connection closed with code 4413; it resumes by subscribing again with `afterPosition` set to the last
+ * position it saw.
+ */
+export type SubscriptionAccountChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live streams over graphql-ws (`ws://HOST:PORT/graphql`, subprotocol `graphql-transport-ws`). Events come
+ * from the log by global position, so they arrive in commit order with no gap and no duplicate, whichever
+ * server process committed them. A subscriber that leaves more than SUBSCRIPTION_BUFFER events unread has its
+ * connection closed with code 4413; it resumes by subscribing again with `afterPosition` set to the last
+ * position it saw.
+ */
+export type SubscriptionEventAppendedArgs = {
+  afterPosition?: InputMaybe<Scalars['String']['input']>;
+  streamId?: InputMaybe<Scalars['ID']['input']>;
+  streamType?: InputMaybe<Scalars['String']['input']>;
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 /** Change a user's email and/or name. Fields left out stay as they are. */
 export type UpdateUserInput = {
   /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
@@ -504,6 +550,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterUserInput: RegisterUserInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateUserInput: UpdateUserInput;
   User: ResolverTypeWrapper<UserView>;
   UserPayload: ResolverTypeWrapper<Omit<UserPayload, 'events' | 'user'> & { events: Array<ResolversTypes['Event']>, user: ResolversTypes['User'] }>;
@@ -534,6 +581,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RegisterUserInput: RegisterUserInput;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   UpdateUserInput: UpdateUserInput;
   User: UserView;
   UserPayload: Omit<UserPayload, 'events' | 'user'> & { events: Array<ResolversParentTypes['Event']>, user: ResolversParentTypes['User'] };
@@ -634,6 +682,11 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  accountChanged?: SubscriptionResolver<ResolversTypes['Account'], "accountChanged", ParentType, ContextType, RequireFields<SubscriptionAccountChangedArgs, 'id'>>;
+  eventAppended?: SubscriptionResolver<ResolversTypes['Event'], "eventAppended", ParentType, ContextType, Partial<SubscriptionEventAppendedArgs>>;
+}>;
+
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
   accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -662,6 +715,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserPayload?: UserPayloadResolvers<ContextType>;
 }>;
