@@ -10,6 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type ErrorRequestHandler } from 'express';
+import { GraphQLError } from 'graphql';
 import type { App } from '../app.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
@@ -65,6 +66,18 @@ export async function startServer(app: App, options: { port: number; host: strin
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
+      {
+        // Subscriptions live on the WebSocket; over HTTP they would only ever answer null.
+        requestDidStart: async () => ({
+          didResolveOperation: async ({ operation }) => {
+            if (operation?.operation === 'subscription') {
+              throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at this same path', {
+                extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+              });
+            }
+          },
+        }),
+      },
     ],
   });
   await apollo.start();

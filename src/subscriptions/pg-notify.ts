@@ -11,7 +11,7 @@ export const CHANNEL = 'ledger_log';
 
 /** Runs inside the append transaction; PostgreSQL delivers it only if the transaction commits. */
 export async function notifyCommit(sql: SqlExecutor, head: bigint): Promise<void> {
-  await sql.query('SELECT pg_notify(?, ?)', [CHANNEL, head.toString()]);
+  await sql.execute('SELECT pg_notify(?, ?)', [CHANNEL, head.toString()]);
 }
 
 export interface Listener {

@@ -1,0 +1,58 @@
+/** Collects what a graphql-ws subscription delivers, with waits that time out. */
+import type { Client } from 'graphql-ws';
+
+export interface Collected<T> {
+  readonly items: T[];
+  readonly errors: unknown[];
+  /** Resolves once `count` items have arrived (rejects after `timeoutMs`). */
+  waitFor(count: number, timeoutMs?: number): Promise<T[]>;
+  stop(): void;
+}
+
+export function collect<T>(client: Client, query: string, pick: (data: any) => T, variables?: Record<string, unknown>): Collected<T> {
+  const items: T[] = [];
+  const errors: unknown[] = [];
+  const waiters: Array<() => void> = [];
+  const stop = client.subscribe(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors) errors.push(result.errors);
+        if (result.data) items.push(pick(result.data));
+        for (const wake of waiters.splice(0)) wake();
+      },
+      error: (error) => {
+        errors.push(error);
+        for (const wake of waiters.splice(0)) wake();
+      },
+      complete: () => undefined,
+    },
+  );
+  return {
+    items,
+    errors,
+    stop,
+    async waitFor(count, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (items.length < count) {
+        if (errors.length > 0) throw new Error(`Subscription failed: ${JSON.stringify(errors)}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`Timed out with ${items.length} of ${count} items`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return items;
+    },
+  };
+}
+
+/** Asserts the hallmark of a correct stream: strictly increasing positions, hence no duplicate. */
+export function strictlyIncreasing(positions: readonly string[]): boolean {
+  for (let i = 1; i < positions.length; i++) if (BigInt(positions[i]!) <= BigInt(positions[i - 1]!)) return false;
+  return true;
+}
