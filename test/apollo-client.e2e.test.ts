@@ -99,7 +99,7 @@ describe.each(backends)('Apollo Client against %s', (backend) => {
         .subscribe({ query: gql`subscription Changed($id: ID!) { accountChanged(id: $id) { id balance version } }`, variables: { id: accountId } })
         .subscribe({
           next: (result) => {
-            updates.push(result.data?.accountChanged);
+            updates.push((result.data as any)?.accountChanged);
             if (updates.length === 2) {
               subscription.unsubscribe();
               resolve();
