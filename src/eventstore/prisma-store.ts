@@ -335,10 +335,8 @@ export class PrismaEventStore implements EventStore {
       await insertCommands(sql, commandRows, timestamp);
       await insertSnapshots(sql, items, timestamp);
       if (eventRows.length > 0) {
-        for (const projection of this.projections) {
-          await projection.apply(sql, eventRows);
-          await saveCheckpoint(sql, projection.name, position, timestamp);
-        }
+        for (const projection of this.projections) await projection.apply(sql, eventRows);
+        await saveCheckpoints(sql, this.projections.map((projection) => projection.name), position, timestamp);
         await sql.execute('UPDATE log_head SET "position" = ?, last_timestamp = ? WHERE id = 1', [position, timestamp]);
         await this.options.afterAppend?.(sql, position);
       }
@@ -441,10 +439,16 @@ async function insertSnapshots(sql: SqlExecutor, items: readonly WriteItem[], at
 }
 
 async function saveCheckpoint(sql: SqlExecutor, name: string, position: bigint, at: Date): Promise<void> {
+  await saveCheckpoints(sql, [name], position, at);
+}
+
+/** Every projection's checkpoint in one statement. */
+async function saveCheckpoints(sql: SqlExecutor, names: readonly string[], position: bigint, at: Date): Promise<void> {
+  if (names.length === 0) return;
   await sql.execute(
-    `INSERT INTO projection_checkpoints (name, "position", updated_at) VALUES (?, ?, ?)
+    `INSERT INTO projection_checkpoints (name, "position", updated_at) VALUES ${names.map(() => '(?, ?, ?)').join(', ')}
      ON CONFLICT (name) DO UPDATE SET "position" = excluded."position", updated_at = excluded.updated_at`,
-    [name, position, at],
+    names.flatMap((name) => [name, position, at]),
   );
 }
 
