@@ -8,7 +8,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/client.js';
 import { dialectOf, migrate, sqlitePath } from './migrate.js';
-import { PrismaEventStore, type TransactionalClient } from './prisma-store.js';
+import { PrismaEventStore, type ReadClient } from './prisma-store.js';
+import pg from 'pg';
 import type { InlineProjection, SqlExecutor } from './types.js';
 
 export interface OpenStoreOptions {
@@ -43,23 +44,17 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     setup.pragma('journal_mode = WAL');
     setup.close();
     if (options.migrate !== false) await migrate(options.databaseUrl);
-    const writer = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
-    await writer.$executeRawUnsafe(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
+    const writer = await new PrismaBetterSqlite3({ url, timeout: 10_000 }).connect();
+    await writer.executeScript(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
     const reader = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
     await reader.$executeRawUnsafe('PRAGMA query_only = ON');
-    return new PrismaEventStore({
-      dialect,
-      writer: writer as unknown as TransactionalClient,
-      reader: reader as unknown as TransactionalClient,
-      ...common,
-    });
+    return new PrismaEventStore({ dialect, writer, reader: reader as unknown as ReadClient, ...common });
   }
   if (options.migrate !== false) await migrate(options.databaseUrl);
-  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 }) });
-  return new PrismaEventStore({
-    dialect,
-    writer: client as unknown as TransactionalClient,
-    reader: client as unknown as TransactionalClient,
-    ...common,
-  });
+  // One pool for both: appends on the driver adapter, reads through Prisma Client. Sessions in UTC,
+  // so timestamps without a zone are never read in the server's local time.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, options: '-c TimeZone=UTC' });
+  const writer = await new PrismaPg(pool).connect();
+  const reader = new PostgresClient({ adapter: new PrismaPg(pool) });
+  return new PrismaEventStore({ dialect, writer, reader: reader as unknown as ReadClient, ...common, onClose: () => pool.end() });
 }

@@ -20,9 +20,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GroupCommit } from './group-commit.js';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import {
   EVENT_COLUMNS,
   executor,
+  inTransaction,
   placeholders,
   toBigInt,
   toDate,
@@ -45,17 +47,19 @@ import type {
   StoredEvent,
 } from './types.js';
 
-export interface TransactionalClient extends RawClient {
-  $transaction<T>(fn: (tx: RawClient) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T>;
+export interface ReadClient extends RawClient {
   $disconnect(): Promise<void>;
 }
 
 export interface PrismaEventStoreOptions {
   dialect: Dialect;
-  /** The client appends run on (on SQLite its own connection: no reader ever sees an open write transaction). */
-  writer: TransactionalClient;
-  /** The client reads run on. */
-  reader: TransactionalClient;
+  /**
+   * The driver adapter append transactions run on (on SQLite its own
+   * connection, so no reader ever sees a write transaction still open).
+   */
+  writer: SqlDriverAdapter;
+  /** The Prisma Client reads run on. */
+  reader: ReadClient;
   projections?: readonly InlineProjection[];
   /** Most requests one transaction carries. */
   maxBatch?: number;
@@ -71,7 +75,6 @@ type WriteResult = AppendResult | null;
 
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 500;
-const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 60_000 };
 
 export class PrismaEventStore implements EventStore {
   readonly dialect: Dialect;
@@ -242,8 +245,7 @@ export class PrismaEventStore implements EventStore {
     const projection = this.projections.find((candidate) => candidate.name === name);
     if (!projection) return Promise.reject(new Error(`Unknown projection ${name}`));
     return this.writes.exclusive(() =>
-      this.options.writer.$transaction(async (tx) => {
-        const sql = executor(this.dialect, tx);
+      inTransaction(this.dialect, this.options.writer, async (sql) => {
         if (clear) for (const table of projection.tables) await sql.execute(`DELETE FROM ${table}`);
         let after = from;
         let count = 0;
@@ -259,21 +261,20 @@ export class PrismaEventStore implements EventStore {
         const position = head ? toBigInt(head.position) : after;
         await saveCheckpoint(sql, name, position, this.clock());
         return { events: count, position };
-      }, { maxWait: 30_000, timeout: 600_000 }),
+      }),
     );
   }
 
   async close(): Promise<void> {
     await this.writes.close();
-    await this.options.writer.$disconnect();
-    if (this.options.reader !== this.options.writer) await this.options.reader.$disconnect();
+    await this.options.writer.dispose();
+    await this.options.reader.$disconnect();
     await this.options.onClose?.();
   }
 
   /** One transaction for a whole batch of appends and snapshot writes. */
   private async writeBatch(items: WriteItem[]): Promise<WriteResult[]> {
-    const { results, head, moved } = await this.options.writer.$transaction(async (tx) => {
-      const sql = executor(this.dialect, tx);
+    const { results, head, moved } = await inTransaction(this.dialect, this.options.writer, async (sql) => {
       // 1. The head lock: every writer of every process queues here.
       const [headRow] = await sql.query<{ position: unknown; last_timestamp: unknown }>(
         'UPDATE log_head SET "position" = "position" WHERE id = 1 RETURNING "position", last_timestamp',
@@ -341,7 +342,7 @@ export class PrismaEventStore implements EventStore {
         await this.options.afterAppend?.(sql, position);
       }
       return { results, head: position, moved: eventRows.length > 0 };
-    }, TRANSACTION_OPTIONS);
+    });
     this.stats.commits++;
     if (moved) for (const listener of this.listeners) listener(head);
     return results;

@@ -3,6 +3,7 @@
  * (`?` placeholders, rewritten to `$n` for PostgreSQL) and converters for the
  * value shapes each driver adapter hands back.
  */
+import type { ArgType, SqlDriverAdapter, SqlQueryable } from '@prisma/driver-adapter-utils';
 import type { JsonObject, SqlExecutor, StoredEvent } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgresql';
@@ -32,6 +33,59 @@ export function executor(dialect: Dialect, client: RawClient): SqlExecutor {
     execute: (sql, params = []) => client.$executeRawUnsafe(text(sql), ...params),
     query: <Row>(sql: string, params: readonly unknown[] = []) => client.$queryRawUnsafe<Row[]>(text(sql), ...params),
   };
+}
+
+function argType(value: unknown): ArgType {
+  const scalarType =
+    typeof value === 'bigint' ? 'bigint'
+    : typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float')
+    : typeof value === 'boolean' ? 'boolean'
+    : value instanceof Date ? 'datetime'
+    : 'string';
+  return { scalarType, arity: 'scalar' };
+}
+
+/**
+ * An executor straight on a Prisma driver adapter (connection or
+ * transaction), without Prisma Client's query interpreter in between. The
+ * append transaction runs about ten statements per batch; on these machines
+ * the interpreter costs about half a millisecond of CPU per statement, which
+ * the driver adapter alone does not.
+ */
+export function adapterExecutor(dialect: Dialect, queryable: SqlQueryable): SqlExecutor {
+  const text = dialect === 'postgresql' ? toPostgres : (sql: string) => sql;
+  const query = (sql: string, params: readonly unknown[]) => ({ sql: text(sql), args: [...params], argTypes: params.map(argType) });
+  return {
+    dialect,
+    execute: (sql, params = []) => queryable.executeRaw(query(sql, params)),
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await queryable.queryRaw(query(sql, params));
+      return result.rows.map((values) => {
+        const row: Record<string, unknown> = {};
+        result.columnNames.forEach((name, index) => (row[name] = values[index]));
+        return row as Row;
+      });
+    },
+  };
+}
+
+/** Runs `work` in one transaction on a driver adapter: COMMIT when it resolves, ROLLBACK when it throws. */
+export async function inTransaction<T>(dialect: Dialect, adapter: SqlDriverAdapter, work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+  const transaction = await adapter.startTransaction();
+  const none = { args: [], argTypes: [] };
+  try {
+    const result = await work(adapterExecutor(dialect, transaction));
+    await transaction.executeRaw({ sql: 'COMMIT', ...none });
+    await transaction.commit();
+    return result;
+  } catch (error) {
+    try {
+      await transaction.executeRaw({ sql: 'ROLLBACK', ...none });
+    } finally {
+      await transaction.rollback();
+    }
+    throw error;
+  }
 }
 
 /** `?, ?, ?` for an IN list. */
