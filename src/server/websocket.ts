@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
 import { createContext } from '../graphql/context.js';
 import { formatGraphQLError } from '../graphql/errors.js';
+import { sharedSubscribe } from '../subscriptions/shared-execution.js';
 
 export interface WebSocketOptions {
   schema: GraphQLSchema;
@@ -27,6 +28,7 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
   const cleanup = useServer(
     {
       schema: options.schema,
+      subscribe: (args) => sharedSubscribe(args),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? 3_000,
       // The place authentication hooks in (connectionParams.authorization).
       onConnect: () => true,
