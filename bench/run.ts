@@ -1,13 +1,102 @@
-/** `npm run bench [-- --quick]`: every measurement next to its baseline, in one run. */
+/**
+ * `npm run bench [-- --quick]`: every figure next to its baseline, measured in
+ * the same run on this machine, on SQLite and on PostgreSQL.
+ * Prints a table, writes bench/results/latest.json and bench/results/ratios.svg.
+ *
+ * BENCH_POSTGRES_URL picks the PostgreSQL server (a database `ledger_bench_*`
+ * is created and dropped on it); default postgresql://postgres@127.0.0.1:5432/postgres.
+ */
+import { rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { benchAppends } from './appends.js';
+import { benchGraphQL } from './graphql.js';
+import { benchTimeTravel } from './time-travel.js';
+import { benchCatchUp, benchSubscriptions } from './subscriptions.js';
 import { report, type Measurement } from './report.js';
 
 const quick = process.argv.includes('--quick');
-if (quick && !process.env.BENCH_SECONDS) process.env.BENCH_SECONDS = '2';
+const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 2 : 5));
+process.env.BENCH_SECONDS = String(seconds);
+const streamLength = quick ? 20_000 : 100_000;
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const scratch = join(tmpdir(), 'ledger-bench');
 
+async function freshPostgres(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function freshSqlite(name: string): string {
+  mkdirSync(join(scratch, name), { recursive: true });
+  return `file:${join(scratch, name, 'ledger.db')}`;
+}
+
+/** Rows per second reading the whole log straight from the database, in pages of 1000. */
+async function rawReadRate(databaseUrl: string): Promise<number> {
+  const started = performance.now();
+  let rows = 0;
+  if (databaseUrl.startsWith('file:')) {
+    const db = new Database(databaseUrl.slice('file:'.length), { readonly: true });
+    const page = db.prepare('SELECT * FROM events WHERE "position" > ? ORDER BY "position" LIMIT 1000');
+    for (let after = 0; ; ) {
+      const result = page.all(after) as Array<{ position: number }>;
+      if (result.length === 0) break;
+      rows += result.length;
+      after = result[result.length - 1]!.position;
+    }
+    db.close();
+  } else {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    for (let after = '0'; ; ) {
+      const result = await client.query('SELECT * FROM events WHERE "position" > $1 ORDER BY "position" LIMIT 1000', [after]);
+      if (result.rows.length === 0) break;
+      rows += result.rows.length;
+      after = result.rows[result.rows.length - 1].position;
+    }
+    await client.end();
+  }
+  return rows / ((performance.now() - started) / 1000);
+}
+
+rmSync(scratch, { recursive: true, force: true });
 const results: Measurement[] = [];
-results.push(...(await benchAppends({ sqliteDir: join(tmpdir(), 'ledger-bench'), postgresUrl })));
-report(results);
+const step = async (title: string, run: () => Promise<Measurement[]>) => {
+  const t0 = performance.now();
+  process.stderr.write(`${title} ... `);
+  results.push(...(await run()));
+  process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+};
+
+const appends = await (async () => {
+  const rows = await benchAppends({ sqliteDir: join(scratch, 'appends'), postgresUrl: await freshPostgres('ledger_bench_appends') });
+  results.push(...rows);
+  return rows;
+})();
+const rawSqlite = appends.find((row) => row.name.startsWith('sqlite'))!;
+const rawPg = appends.find((row) => row.name.startsWith('postgresql: appends, 64'))!;
+
+await step('GraphQL on SQLite', () => benchGraphQL('sqlite', freshSqlite('graphql'), seconds, { name: rawSqlite.baseline, value: rawSqlite.baselineValue }));
+await step('GraphQL on PostgreSQL', async () => benchGraphQL('postgresql', await freshPostgres('ledger_bench_graphql'), seconds, { name: rawPg.baseline, value: rawPg.baselineValue }));
+
+const travelSqlite = freshSqlite('travel');
+await step('time travel on SQLite', () => benchTimeTravel('sqlite', travelSqlite, streamLength, quick ? 200 : 1000));
+const travelPg = await freshPostgres('ledger_bench_travel');
+await step('time travel on PostgreSQL', () => benchTimeTravel('postgresql', travelPg, streamLength, quick ? 200 : 1000));
+
+const subscription = { subscribers: 1000, events: quick ? 50 : 200, perSecond: 10 };
+await step('subscriptions on SQLite', () => benchSubscriptions('sqlite', freshSqlite('subscriptions'), { ...subscription, twoProcesses: false }));
+await step('subscriptions on PostgreSQL, 2 processes', async () => benchSubscriptions('postgresql', await freshPostgres('ledger_bench_subs'), { ...subscription, twoProcesses: true }));
+await step('catch-up on SQLite', async () => benchCatchUp('sqlite', travelSqlite, streamLength, await rawReadRate(travelSqlite)));
+await step('catch-up on PostgreSQL', async () => benchCatchUp('postgresql', travelPg, streamLength, await rawReadRate(travelPg)));
+
+report(results, { quick, seconds });

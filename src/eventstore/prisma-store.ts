@@ -75,6 +75,8 @@ type WriteResult = AppendResult | null;
 
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 500;
+/** Streams probed per version query. */
+const PROBE_CHUNK = 100;
 
 export class PrismaEventStore implements EventStore {
   readonly dialect: Dialect;
@@ -351,14 +353,13 @@ export class PrismaEventStore implements EventStore {
   private async currentStreams(sql: SqlExecutor, appends: readonly AppendRequest[]) {
     const streams = new Map<string, { version: number; type: string }>();
     const ids = [...new Set(appends.map((request) => request.streamId))];
-    for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
-      const chunk = ids.slice(start, start + INSERT_CHUNK);
-      const rows = await sql.query<{ stream_id: string; version: unknown; stream_type: string }>(
-        `SELECT e.stream_id, e.version, e.stream_type FROM events e
-         WHERE e.stream_id IN (${placeholders(chunk.length)})
-           AND e.version = (SELECT MAX(version) FROM events m WHERE m.stream_id = e.stream_id)`,
-        chunk,
+    for (let start = 0; start < ids.length; start += PROBE_CHUNK) {
+      const chunk = ids.slice(start, start + PROBE_CHUNK);
+      // One index probe per stream (newest version first), in both dialects.
+      const probes = chunk.map(
+        (_, i) => `SELECT * FROM (SELECT stream_id, version, stream_type FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1) AS s${i}`,
       );
+      const rows = await sql.query<{ stream_id: string; version: unknown; stream_type: string }>(probes.join(' UNION ALL '), chunk);
       for (const row of rows) streams.set(row.stream_id, { version: toNumber(row.version), type: row.stream_type });
     }
     return streams;
