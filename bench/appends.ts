@@ -9,12 +9,13 @@ import pg from 'pg';
 import { openEventStore } from '../src/eventstore/open.js';
 import { projections } from '../src/app.js';
 import type { Measurement } from './report.js';
+import { emmettPostgresRate, emmettSqliteRate } from './emmett.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const SECONDS = () => Number(process.env.BENCH_SECONDS ?? 3);
 
 async function timed(run: (deadline: number) => Promise<number>): Promise<number> {
   const started = performance.now();
-  const count = await run(started + SECONDS * 1000);
+  const count = await run(started + SECONDS() * 1000);
   return count / ((performance.now() - started) / 1000);
 }
 
@@ -58,7 +59,7 @@ function rawSqliteRate(path: string): number {
     insert.run(stream, (v ?? 0) + 1, 'money_deposited', '{"amount":"1.00"}', new Date().toISOString());
   });
   const started = performance.now();
-  const deadline = started + SECONDS * 1000;
+  const deadline = started + SECONDS() * 1000;
   let count = 0;
   while (performance.now() < deadline) {
     append('raw-1');
@@ -108,8 +109,13 @@ export async function benchAppends(options: { sqliteDir: string; postgresUrl?: s
   mkdirSync(options.sqliteDir, { recursive: true });
   const rawSqlite = rawSqliteRate(`${options.sqliteDir}/raw.db`);
   const sqliteUrl = `file:${options.sqliteDir}/store.db`;
-  results.push({ name: 'sqlite: appends, 1 writer', unit: 'events/s', value: await storeRate(sqliteUrl, 1), baseline: 'raw better-sqlite3, 1-event tx', baselineValue: rawSqlite });
-  results.push({ name: 'sqlite: appends, 64 writers', unit: 'events/s', value: await storeRate(sqliteUrl, 64), baseline: 'raw better-sqlite3, 1-event tx', baselineValue: rawSqlite });
+  const sqliteSingle = await storeRate(sqliteUrl, 1);
+  const sqliteConcurrent = await storeRate(sqliteUrl, 64);
+  const emmettFile = `${options.sqliteDir}/emmett.db`;
+  results.push({ name: 'sqlite: appends, 1 writer', unit: 'events/s', value: sqliteSingle, baseline: 'raw better-sqlite3, 1-event tx', baselineValue: rawSqlite });
+  results.push({ name: 'sqlite: appends, 64 writers', unit: 'events/s', value: sqliteConcurrent, baseline: 'raw better-sqlite3, 1-event tx', baselineValue: rawSqlite });
+  results.push({ name: 'sqlite: appends, 1 writer', unit: 'events/s', value: sqliteSingle, baseline: 'Emmett sqlite, 1 writer', baselineValue: await emmettSqliteRate(emmettFile, 1) });
+  results.push({ name: 'sqlite: appends, 64 writers', unit: 'events/s', value: sqliteConcurrent, baseline: 'Emmett sqlite, 64 writers', baselineValue: await emmettSqliteRate(emmettFile, 64) });
   if (options.postgresUrl) {
     const admin = new pg.Client({ connectionString: options.postgresUrl });
     await admin.connect();
@@ -123,6 +129,8 @@ export async function benchAppends(options: { sqliteDir: string; postgresUrl?: s
     const concurrent = await storeRate(url.toString(), 64);
     results.push({ name: 'postgresql: appends, 1 writer', unit: 'events/s', value: single, baseline: 'raw pg, read+insert tx, 1 conn', baselineValue: await rawPgRate(url.toString(), 1) });
     results.push({ name: 'postgresql: appends, 64 writers', unit: 'events/s', value: concurrent, baseline: 'raw pg, read+insert tx, 8 conns', baselineValue: await rawPgRate(url.toString(), 8) });
+    results.push({ name: 'postgresql: appends, 1 writer', unit: 'events/s', value: single, baseline: 'Emmett postgresql, 1 writer', baselineValue: await emmettPostgresRate(url.toString(), 1) });
+    results.push({ name: 'postgresql: appends, 64 writers', unit: 'events/s', value: concurrent, baseline: 'Emmett postgresql, 64 writers', baselineValue: await emmettPostgresRate(url.toString(), 64) });
   }
   return results;
 }
