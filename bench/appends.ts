@@ -9,7 +9,7 @@ import pg from 'pg';
 import { openEventStore } from '../src/eventstore/open.js';
 import { projections } from '../src/app.js';
 import type { Measurement } from './report.js';
-import { emmettPostgresRate, emmettSqliteRate } from './emmett.js';
+import { emmettRate } from './emmett.js';
 
 const SECONDS = () => Number(process.env.BENCH_SECONDS ?? 3);
 
@@ -114,8 +114,8 @@ export async function benchAppends(options: { sqliteDir: string; postgresUrl?: s
   const emmettFile = `${options.sqliteDir}/emmett.db`;
   results.push({ name: 'sqlite: appends, 1 writer', unit: 'events/s', value: sqliteSingle, baseline: 'raw better-sqlite3, 1-event tx', baselineValue: rawSqlite });
   results.push({ name: 'sqlite: appends, 64 writers', unit: 'events/s', value: sqliteConcurrent, baseline: 'raw better-sqlite3, 1-event tx', baselineValue: rawSqlite });
-  results.push({ name: 'sqlite: appends, 1 writer', unit: 'events/s', value: sqliteSingle, baseline: 'Emmett sqlite, 1 writer', baselineValue: await emmettSqliteRate(emmettFile, 1) });
-  results.push({ name: 'sqlite: appends, 64 writers', unit: 'events/s', value: sqliteConcurrent, baseline: 'Emmett sqlite, 64 writers', baselineValue: await emmettSqliteRate(emmettFile, 64) });
+  results.push({ name: 'sqlite: appends, 1 writer', unit: 'events/s', value: sqliteSingle, baseline: 'Emmett sqlite, 1 writer', baselineValue: await emmettRate('sqlite', emmettFile, 1) });
+  results.push({ name: 'sqlite: appends, 64 writers', unit: 'events/s', value: sqliteConcurrent, baseline: 'Emmett sqlite, 64 writers', baselineValue: await emmettRate('sqlite', emmettFile, 64) });
   if (options.postgresUrl) {
     const admin = new pg.Client({ connectionString: options.postgresUrl });
     await admin.connect();
@@ -129,8 +129,8 @@ export async function benchAppends(options: { sqliteDir: string; postgresUrl?: s
     const concurrent = await storeRate(url.toString(), 64);
     results.push({ name: 'postgresql: appends, 1 writer', unit: 'events/s', value: single, baseline: 'raw pg, read+insert tx, 1 conn', baselineValue: await rawPgRate(url.toString(), 1) });
     results.push({ name: 'postgresql: appends, 64 writers', unit: 'events/s', value: concurrent, baseline: 'raw pg, read+insert tx, 8 conns', baselineValue: await rawPgRate(url.toString(), 8) });
-    results.push({ name: 'postgresql: appends, 1 writer', unit: 'events/s', value: single, baseline: 'Emmett postgresql, 1 writer', baselineValue: await emmettPostgresRate(url.toString(), 1) });
-    results.push({ name: 'postgresql: appends, 64 writers', unit: 'events/s', value: concurrent, baseline: 'Emmett postgresql, 64 writers', baselineValue: await emmettPostgresRate(url.toString(), 64) });
+    results.push({ name: 'postgresql: appends, 1 writer', unit: 'events/s', value: single, baseline: 'Emmett postgresql, 1 writer', baselineValue: await emmettRate('postgresql', url.toString(), 1) });
+    results.push({ name: 'postgresql: appends, 64 writers', unit: 'events/s', value: concurrent, baseline: 'Emmett postgresql, 64 writers', baselineValue: await emmettRate('postgresql', url.toString(), 64) });
   }
   return results;
 }

@@ -3,7 +3,15 @@
  * of database, the same way (one event per append, expected version given).
  * SQLite runs on one shared connection with WAL (Emmett's default opens a
  * connection per operation, which is far slower); PostgreSQL on its pool.
+ *
+ * Runs as its own process (Emmett changes the `pg` module's global type
+ * parsers, which would leak into our store in a shared process):
+ *   node --import tsx bench/emmett.ts sqlite|postgresql <file or url> <writers>
+ * prints one JSON line { rate }.
  */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { getSQLiteEventStore, sqliteConnection } from '@event-driven-io/emmett-sqlite';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 
@@ -54,4 +62,22 @@ export async function emmettPostgresRate(connectionString: string, writers: numb
   } finally {
     await store.close();
   }
+}
+
+/** Runs one Emmett measurement in a child process. */
+export function emmettRate(kind: 'sqlite' | 'postgresql', target: string, writers: number): Promise<number> {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/emmett.ts', kind, target, String(writers)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve((JSON.parse(out.trim().split('\n').at(-1)!) as { rate: number }).rate) : reject(new Error(`emmett bench exited ${code}`))));
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [kind, target, writers] = process.argv.slice(2) as [string, string, string];
+  const rate = kind === 'sqlite' ? await emmettSqliteRate(target, Number(writers)) : await emmettPostgresRate(target, Number(writers));
+  console.log(JSON.stringify({ rate }));
+  process.exit(0);
 }

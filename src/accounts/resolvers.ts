@@ -30,10 +30,10 @@ export const accountResolvers: Resolvers = {
     },
     async accounts(_, args, { app }) {
       const limit = pageSize(args.first, app.config);
-      const page = await listAccounts(app.store.reader, { ownerId: args.ownerId ?? undefined, after: parseCursor(args.after), limit });
+      const page = await listAccounts(app.store.client, { ownerId: args.ownerId ?? undefined, after: parseCursor(args.after), limit });
       return toPage(page.accounts, page.hasMore, (account) => account.openedPosition);
     },
-    accountSummary: (_, args, { app }) => accountSummary(app.store.reader, args.id),
+    accountSummary: (_, args, { app }) => accountSummary(app.store.client, args.id),
   },
   Mutation: {
     openAccount: async (_, { input }, context) => payload(await openAccount(context.app, input, meta(context, input))),

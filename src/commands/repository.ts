@@ -89,12 +89,8 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     if (hasVersion && hasAsOf) throw badInput('Give either version or asOf, not both');
     let target: number;
     if (hasVersion) {
-      const version = at.version as number;
-      if (!Number.isInteger(version) || version < 1) throw badInput('version must be 1 or more', { field: 'version' });
-      const current = await this.store.streamVersion(streamId);
-      if (current === 0) return null;
-      if (version > current) throw badInput(`version ${version} is beyond the stream's current version ${current}`, { field: 'version', currentVersion: current });
-      target = version;
+      target = at.version as number;
+      if (!Number.isInteger(target) || target < 1) throw badInput('version must be 1 or more', { field: 'version' });
     } else if (hasAsOf) {
       target = await this.store.streamVersion(streamId, at.asOf as Date);
       if (target === 0) return null;
@@ -104,7 +100,13 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     const snapshot = useSnapshots ? await this.store.readSnapshot(streamId, target, this.decider.revision) : null;
     const base = snapshot ? { state: this.decider.fromSnapshot(snapshot.state), version: snapshot.version } : this.empty();
     const events = await this.store.readStream(streamId, { afterVersion: base.version, toVersion: target });
-    return this.apply(base, events);
+    const loaded = this.apply(base, events);
+    // Fewer events than asked for: the stream ends before `target` (two queries, no separate version lookup).
+    if (loaded.version < target) {
+      if (loaded.version === 0) return null;
+      throw badInput(`version ${target} is beyond the stream's current version ${loaded.version}`, { field: 'version', currentVersion: loaded.version });
+    }
+    return loaded;
   }
 
   /** Records a committed state, and writes a snapshot when the stream crossed a multiple of snapshotEvery. */

@@ -46,15 +46,17 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     if (options.migrate !== false) await migrate(options.databaseUrl);
     const writer = await new PrismaBetterSqlite3({ url, timeout: 10_000 }).connect();
     await writer.executeScript(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
-    const reader = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
-    await reader.$executeRawUnsafe('PRAGMA query_only = ON');
-    return new PrismaEventStore({ dialect, writer, reader: reader as unknown as ReadClient, ...common });
+    const reader = await new PrismaBetterSqlite3({ url, timeout: 10_000 }).connect();
+    await reader.executeScript('PRAGMA query_only = ON');
+    const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
+    return new PrismaEventStore({ dialect, writer, reader, client, ...common });
   }
   if (options.migrate !== false) await migrate(options.databaseUrl);
   // One pool for both: appends on the driver adapter, reads through Prisma Client. Sessions in UTC,
   // so timestamps without a zone are never read in the server's local time.
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, options: '-c TimeZone=UTC' });
   const writer = await new PrismaPg(pool).connect();
-  const reader = new PostgresClient({ adapter: new PrismaPg(pool) });
-  return new PrismaEventStore({ dialect, writer, reader: reader as unknown as ReadClient, ...common, onClose: () => pool.end() });
+  const reader = await new PrismaPg(pool).connect();
+  const client = new PostgresClient({ adapter: new PrismaPg(pool) });
+  return new PrismaEventStore({ dialect, writer, reader, client: client as unknown as ReadClient, ...common, onClose: () => pool.end() });
 }

@@ -21,9 +21,10 @@
 import { randomUUID } from 'node:crypto';
 import { GroupCommit } from './group-commit.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import type { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import {
   EVENT_COLUMNS,
-  executor,
+  adapterExecutor,
   inTransaction,
   placeholders,
   toBigInt,
@@ -32,7 +33,6 @@ import {
   toStoredEvent,
   type Dialect,
   type EventRow,
-  type RawClient,
 } from './sql.js';
 import type {
   AppendRequest,
@@ -47,9 +47,11 @@ import type {
   StoredEvent,
 } from './types.js';
 
-export interface ReadClient extends RawClient {
-  $disconnect(): Promise<void>;
-}
+/**
+ * Prisma Client for the read models. The SQLite and PostgreSQL clients are
+ * generated from schemas with the same models, so one type serves both.
+ */
+export type ReadClient = SqliteClient;
 
 export interface PrismaEventStoreOptions {
   dialect: Dialect;
@@ -58,8 +60,10 @@ export interface PrismaEventStoreOptions {
    * connection, so no reader ever sees a write transaction still open).
    */
   writer: SqlDriverAdapter;
-  /** The Prisma Client reads run on. */
-  reader: ReadClient;
+  /** The driver adapter event reads run on (the log, streams, snapshots). */
+  reader: SqlDriverAdapter;
+  /** Prisma Client on the same database, for the read models' typed queries. */
+  client: ReadClient;
   projections?: readonly InlineProjection[];
   /** Most requests one transaction carries. */
   maxBatch?: number;
@@ -81,6 +85,8 @@ const PROBE_CHUNK = 100;
 export class PrismaEventStore implements EventStore {
   readonly dialect: Dialect;
   readonly reader: SqlExecutor;
+  /** Prisma Client (typed model API) for read-model queries; counted in stats.reads. */
+  readonly client: ReadClient;
   private readonly writes: GroupCommit<WriteItem, WriteResult>;
   private readonly projections: readonly InlineProjection[];
   private readonly listeners = new Set<(head: bigint) => void>();
@@ -91,7 +97,16 @@ export class PrismaEventStore implements EventStore {
 
   constructor(private readonly options: PrismaEventStoreOptions) {
     this.dialect = options.dialect;
-    const reader = executor(options.dialect, options.reader);
+    const reader = adapterExecutor(options.dialect, options.reader);
+    // Every read-model query counts as a read, like the statements on the event reader.
+    this.client = options.client.$extends({
+      query: {
+        $allOperations: ({ args, query }) => {
+          this.stats.reads++;
+          return query(args);
+        },
+      },
+    }) as unknown as ReadClient;
     this.reader = {
       dialect: reader.dialect,
       execute: (sql, params) => {
@@ -270,7 +285,8 @@ export class PrismaEventStore implements EventStore {
   async close(): Promise<void> {
     await this.writes.close();
     await this.options.writer.dispose();
-    await this.options.reader.$disconnect();
+    await this.options.reader.dispose();
+    await this.options.client.$disconnect();
     await this.options.onClose?.();
   }
 

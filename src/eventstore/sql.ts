@@ -1,18 +1,12 @@
 /**
- * A thin layer over Prisma's raw queries: one SQL text for both dialects
- * (`?` placeholders, rewritten to `$n` for PostgreSQL) and converters for the
- * value shapes each driver adapter hands back.
+ * SQL on Prisma's driver adapters: one SQL text for both dialects (`?`
+ * placeholders, rewritten to `$n` for PostgreSQL) and converters for the
+ * value shapes each adapter hands back.
  */
 import type { ArgType, SqlDriverAdapter, SqlQueryable } from '@prisma/driver-adapter-utils';
 import type { JsonObject, SqlExecutor, StoredEvent } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgresql';
-
-/** The part of a Prisma client (or interactive-transaction client) raw SQL needs. */
-export interface RawClient {
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
-  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
-}
 
 const pgTexts = new Map<string, string>();
 
@@ -24,15 +18,6 @@ function toPostgres(sql: string): string {
     if (pgTexts.size < 10_000) pgTexts.set(sql, text);
   }
   return text;
-}
-
-export function executor(dialect: Dialect, client: RawClient): SqlExecutor {
-  const text = dialect === 'postgresql' ? toPostgres : (sql: string) => sql;
-  return {
-    dialect,
-    execute: (sql, params = []) => client.$executeRawUnsafe(text(sql), ...params),
-    query: <Row>(sql: string, params: readonly unknown[] = []) => client.$queryRawUnsafe<Row[]>(text(sql), ...params),
-  };
 }
 
 function argType(value: unknown): ArgType {

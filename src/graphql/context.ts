@@ -37,7 +37,7 @@ export function createContext(
           return user && !user.foreignType ? userView(user.state, user.version) : null;
         });
       }),
-      accountsByOwner: new DataLoader((ownerIds) => accountsOfOwners(app.store.reader, ownerIds)),
+      accountsByOwner: new DataLoader((ownerIds) => accountsOfOwners(app.store.client, ownerIds)),
     },
   };
 }
