@@ -13,7 +13,7 @@ import { openEventStore } from './eventstore/open.js';
 import type { PrismaEventStore } from './eventstore/prisma-store.js';
 import type { InlineProjection } from './eventstore/types.js';
 import { LogTailer } from './subscriptions/log-tailer.js';
-import { listenForCommits, notifyCommit } from './subscriptions/pg-notify.js';
+import { CHANNEL, listenForCommits } from './subscriptions/pg-notify.js';
 import { userDecider, type UserCommand, type UserState } from './users/decider.js';
 import type { UserEvent } from './users/events.js';
 
@@ -40,7 +40,7 @@ export async function createApp(config: Config): Promise<App> {
     maxBatch: config.appendBatchMax,
     sqliteSynchronous: config.sqliteSynchronous,
     // Other processes learn of commits through NOTIFY, sent only if the append commits.
-    ...(postgres ? { afterAppend: notifyCommit } : {}),
+    ...(postgres ? { notifyChannel: CHANNEL } : {}),
   });
   const app = await assembleApp(config, store);
   if (!postgres) return app;

@@ -10,7 +10,7 @@ import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/c
 import { dialectOf, migrate, sqlitePath } from './migrate.js';
 import { PrismaEventStore, type ReadClient } from './prisma-store.js';
 import pg from 'pg';
-import type { InlineProjection, SqlExecutor } from './types.js';
+import type { InlineProjection } from './types.js';
 
 export interface OpenStoreOptions {
   /** `file:./data/ledger.db` (SQLite) or `postgresql://...`. */
@@ -24,8 +24,8 @@ export interface OpenStoreOptions {
   maxBatch?: number;
   /** SQLite `synchronous`: NORMAL survives a process crash, FULL also a power loss (default NORMAL). */
   sqliteSynchronous?: 'NORMAL' | 'FULL';
-  /** Runs inside each append transaction after the head moved (used for PostgreSQL NOTIFY). */
-  afterAppend?: (sql: SqlExecutor, head: bigint) => Promise<void>;
+  /** PostgreSQL: NOTIFY this channel from every append transaction (wakes other processes' subscriptions). */
+  notifyChannel?: string;
 }
 
 export async function openEventStore(options: OpenStoreOptions): Promise<PrismaEventStore> {
@@ -33,7 +33,7 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
   const common = {
     projections: options.projections ?? [],
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
-    ...(options.afterAppend === undefined ? {} : { afterAppend: options.afterAppend }),
+    ...(options.notifyChannel === undefined ? {} : { notifyChannel: options.notifyChannel }),
   };
   if (dialect === 'sqlite') {
     const url = `file:${sqlitePath(options.databaseUrl)}`;

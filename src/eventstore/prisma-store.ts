@@ -67,8 +67,8 @@ export interface PrismaEventStoreOptions {
   projections?: readonly InlineProjection[];
   /** Most requests one transaction carries. */
   maxBatch?: number;
-  /** Runs inside each write transaction after the head moved (PostgreSQL NOTIFY). */
-  afterAppend?: (sql: SqlExecutor, head: bigint) => Promise<void>;
+  /** PostgreSQL: channel to NOTIFY (with the new head) in every append transaction that moved the head. */
+  notifyChannel?: string;
   /** Released after the store closes (e.g. a PostgreSQL pool). */
   onClose?: () => Promise<void>;
   clock?: () => Date;
@@ -350,15 +350,15 @@ export class PrismaEventStore implements EventStore {
         return { status: 'appended', events: stored, version };
       });
 
-      await insertEvents(sql, eventRows);
-      await insertCommands(sql, commandRows, timestamp);
-      await insertSnapshots(sql, items, timestamp);
+      // Read models first (they read their own rows), then everything else in one go.
+      if (eventRows.length > 0) for (const projection of this.projections) await projection.apply(sql, eventRows);
+      const writes = [...eventInserts(eventRows), ...commandInserts(commandRows, timestamp), ...snapshotInserts(items, timestamp)];
       if (eventRows.length > 0) {
-        for (const projection of this.projections) await projection.apply(sql, eventRows);
-        await saveCheckpoints(sql, this.projections.map((projection) => projection.name), position, timestamp);
-        await sql.execute('UPDATE log_head SET "position" = ?, last_timestamp = ? WHERE id = 1', [position, timestamp]);
-        await this.options.afterAppend?.(sql, position);
+        if (this.projections.length > 0) writes.push(checkpointUpsert(this.projections.map((projection) => projection.name), position, timestamp));
+        writes.push({ sql: 'UPDATE log_head SET "position" = ?, last_timestamp = ? WHERE id = 1', params: [position, timestamp] });
       }
+      const notify = eventRows.length > 0 && this.options.notifyChannel ? { channel: this.options.notifyChannel, head: position } : undefined;
+      await runTogether(sql, writes, notify);
       return { results, head: position, moved: eventRows.length > 0 };
     });
     this.stats.commits++;
@@ -402,72 +402,90 @@ function versionMatches(expected: AppendRequest['expectedVersion'], current: num
   return expected === current;
 }
 
-async function insertEvents(sql: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {
-  for (let start = 0; start < events.length; start += INSERT_CHUNK) {
-    const chunk = events.slice(start, start + INSERT_CHUNK);
-    const params: unknown[] = [];
-    for (const event of chunk) {
-      params.push(
-        event.position,
-        event.id,
-        event.streamId,
-        event.streamType,
-        event.version,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        event.timestamp,
-      );
-    }
-    const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-    await sql.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${values}`, params);
-  }
+interface Statement {
+  sql: string;
+  params: unknown[];
 }
 
-async function insertCommands(sql: SqlExecutor, commands: ReadonlyArray<CommandRecord & { position: bigint }>, at: Date): Promise<void> {
-  for (let start = 0; start < commands.length; start += INSERT_CHUNK) {
-    const chunk = commands.slice(start, start + INSERT_CHUNK);
-    const params = chunk.flatMap((command) => [
-      command.commandId,
-      command.commandType,
-      command.streamId,
-      command.firstVersion,
-      command.lastVersion,
-      command.position,
-      at,
-    ]);
-    const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-    await sql.execute(
-      `INSERT INTO processed_commands (command_id, command_type, stream_id, first_version, last_version, "position", created_at) VALUES ${values}`,
-      params,
-    );
+/**
+ * Runs the batch's writes. On PostgreSQL they go as one statement (each a
+ * data-modifying CTE, NOTIFY as the main query): one round trip instead of
+ * five or six. SQLite runs in-process, so there they simply run in turn.
+ */
+async function runTogether(sql: SqlExecutor, statements: Statement[], notify?: { channel: string; head: bigint }): Promise<void> {
+  const params = statements.reduce((count, statement) => count + statement.params.length, 0);
+  if (sql.dialect === 'postgresql' && statements.length > 0 && params < 60_000) {
+    const ctes = statements.map((statement, index) => `w${index} AS (${statement.sql})`).join(',\n');
+    const main = notify ? 'SELECT pg_notify(?, ?)' : 'SELECT 1';
+    const tail = notify ? [notify.channel, notify.head.toString()] : [];
+    await sql.execute(`WITH ${ctes}\n${main}`, [...statements.flatMap((statement) => statement.params), ...tail]);
+    return;
   }
+  for (const statement of statements) await sql.execute(statement.sql, statement.params);
+  if (notify) await sql.execute('SELECT pg_notify(?, ?)', [notify.channel, notify.head.toString()]);
 }
 
-async function insertSnapshots(sql: SqlExecutor, items: readonly WriteItem[], at: Date): Promise<void> {
-  for (const item of items) {
-    if (item.kind !== 'snapshot') continue;
-    const { snapshot } = item;
-    await sql.execute(
-      `INSERT INTO snapshots (stream_id, version, stream_type, revision, state, created_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (stream_id, version) DO UPDATE SET revision = excluded.revision, state = excluded.state, created_at = excluded.created_at`,
-      [snapshot.streamId, snapshot.version, snapshot.streamType, snapshot.revision, JSON.stringify(snapshot.state), at],
-    );
-  }
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
 }
 
-async function saveCheckpoint(sql: SqlExecutor, name: string, position: bigint, at: Date): Promise<void> {
-  await saveCheckpoints(sql, [name], position, at);
+function eventInserts(events: readonly StoredEvent[]): Statement[] {
+  return chunks(events, INSERT_CHUNK).map((chunk) => ({
+    sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    params: chunk.flatMap((event) => [
+      event.position,
+      event.id,
+      event.streamId,
+      event.streamType,
+      event.version,
+      event.type,
+      JSON.stringify(event.data),
+      JSON.stringify(event.metadata),
+      event.timestamp,
+    ]),
+  }));
+}
+
+function commandInserts(commands: ReadonlyArray<CommandRecord & { position: bigint }>, at: Date): Statement[] {
+  return chunks(commands, INSERT_CHUNK).map((chunk) => ({
+    sql: `INSERT INTO processed_commands (command_id, command_type, stream_id, first_version, last_version, "position", created_at) VALUES ${chunk
+      .map(() => '(?, ?, ?, ?, ?, ?, ?)')
+      .join(', ')}`,
+    params: chunk.flatMap((command) => [command.commandId, command.commandType, command.streamId, command.firstVersion, command.lastVersion, command.position, at]),
+  }));
+}
+
+function snapshotInserts(items: readonly WriteItem[], at: Date): Statement[] {
+  // One per stream and version (the last wins): two writes of one row in a single statement would clash.
+  const latest = new Map<string, WriteItem>();
+  for (const item of items) if (item.kind === 'snapshot') latest.set(`${item.snapshot.streamId}\u0000${item.snapshot.version}`, item);
+  return [...latest.values()].flatMap((item) =>
+    item.kind !== 'snapshot'
+      ? []
+      : [
+          {
+            sql: `INSERT INTO snapshots (stream_id, version, stream_type, revision, state, created_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (stream_id, version) DO UPDATE SET revision = excluded.revision, state = excluded.state, created_at = excluded.created_at`,
+            params: [item.snapshot.streamId, item.snapshot.version, item.snapshot.streamType, item.snapshot.revision, JSON.stringify(item.snapshot.state), at],
+          },
+        ],
+  );
 }
 
 /** Every projection's checkpoint in one statement. */
-async function saveCheckpoints(sql: SqlExecutor, names: readonly string[], position: bigint, at: Date): Promise<void> {
-  if (names.length === 0) return;
-  await sql.execute(
-    `INSERT INTO projection_checkpoints (name, "position", updated_at) VALUES ${names.map(() => '(?, ?, ?)').join(', ')}
+function checkpointUpsert(names: readonly string[], position: bigint, at: Date): Statement {
+  return {
+    sql: `INSERT INTO projection_checkpoints (name, "position", updated_at) VALUES ${names.map(() => '(?, ?, ?)').join(', ')}
      ON CONFLICT (name) DO UPDATE SET "position" = excluded."position", updated_at = excluded.updated_at`,
-    names.flatMap((name) => [name, position, at]),
-  );
+    params: names.flatMap((name) => [name, position, at]),
+  };
+}
+
+async function saveCheckpoint(sql: SqlExecutor, name: string, position: bigint, at: Date): Promise<void> {
+  const statement = checkpointUpsert([name], position, at);
+  await sql.execute(statement.sql, statement.params);
 }
 
 interface CommandRow {

@@ -1,18 +1,13 @@
 /**
  * PostgreSQL wake-ups across processes: every append transaction sends
- * NOTIFY on commit, and each process LISTENs on one dedicated connection.
+ * NOTIFY on CHANNEL (delivered only if it commits; see the event store's
+ * `notifyChannel`), and each process LISTENs on one dedicated connection.
  * A notification only wakes the log tailer; if the connection drops, it is
  * re-opened and the tailer's fallback poll covers the gap.
  */
 import pg from 'pg';
-import type { SqlExecutor } from '../eventstore/types.js';
 
 export const CHANNEL = 'ledger_log';
-
-/** Runs inside the append transaction; PostgreSQL delivers it only if the transaction commits. */
-export async function notifyCommit(sql: SqlExecutor, head: bigint): Promise<void> {
-  await sql.execute('SELECT pg_notify(?, ?)', [CHANNEL, head.toString()]);
-}
 
 export interface Listener {
   close(): Promise<void>;
