@@ -9,21 +9,10 @@ import { backends, createDatabase, type TestDatabase } from './helpers/databases
 import { ok } from './helpers/graphql.js';
 import { spawnServer, type ServerProcess } from './helpers/process.js';
 import { wsClient } from './helpers/ws.js';
-import { collect, strictlyIncreasing } from './helpers/subscribe.js';
+import { collect, logPositions, strictlyIncreasing } from './helpers/subscribe.js';
 
 const EVENTS = `subscription($after: String) { eventAppended(afterPosition: $after) { position } }`;
 const position = (data: any) => data.eventAppended.position as string;
-
-async function logPositions(url: string, after: string): Promise<string[]> {
-  const positions: string[] = [];
-  let cursor = after;
-  for (;;) {
-    const page = (await ok(url, `query($a: String) { events(first: 100, after: $a) { edges { node { position } } pageInfo { hasNextPage endCursor } } }`, { a: cursor })).events;
-    positions.push(...page.edges.map((e: any) => e.node.position));
-    if (!page.pageInfo.hasNextPage) return positions;
-    cursor = page.pageInfo.endCursor;
-  }
-}
 
 describe.each(backends)('subscriptions across processes on %s', (backend) => {
   let db: TestDatabase;

@@ -8,25 +8,12 @@ import { backends, createDatabase, type TestDatabase } from './helpers/databases
 import { startTestServer } from './helpers/app.js';
 import { gql, ok } from './helpers/graphql.js';
 import { wsClient } from './helpers/ws.js';
-import { collect, strictlyIncreasing } from './helpers/subscribe.js';
+import { collect, logPositions, strictlyIncreasing } from './helpers/subscribe.js';
 
 const EVENTS = `subscription($streamId: ID, $streamType: String, $types: [String!], $after: String) {
   eventAppended(streamId: $streamId, streamType: $streamType, types: $types, afterPosition: $after) { id streamId type version position data metadata timestamp }
 }`;
 const position = (data: any) => data.eventAppended.position as string;
-
-/** Positions the `events` query returns after `after` (exclusive), optionally up to `upTo`. */
-async function logPositions(url: string, after: string, upTo?: string, filter = ''): Promise<string[]> {
-  const positions: string[] = [];
-  let cursor = after;
-  for (;;) {
-    const page = (await ok(url, `query($a: String) { events(first: 100, after: $a ${filter}) { edges { node { position } } pageInfo { hasNextPage endCursor } } }`, { a: cursor })).events;
-    positions.push(...page.edges.map((e: any) => e.node.position));
-    if (!page.pageInfo.hasNextPage) break;
-    cursor = page.pageInfo.endCursor;
-  }
-  return upTo ? positions.filter((p) => BigInt(p) <= BigInt(upTo)) : positions;
-}
 
 async function head(url: string): Promise<string> {
   return (await logPositions(url, '0')).at(-1) ?? '0';

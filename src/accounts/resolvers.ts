@@ -1,8 +1,8 @@
 /** GraphQL resolvers of the account slice: thin, everything else lives below. */
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import { pageSize, parseCursor, toPage } from '../graphql/pagination.js';
-import type { GraphQLContext } from '../graphql/context.js';
-import { accountView, closeAccount, deposit, openAccount, withdraw, type CommandMeta } from './commands.js';
+import { commandMeta } from '../graphql/context.js';
+import { accountView, closeAccount, deposit, openAccount, withdraw } from './commands.js';
 import { accountSummary, listAccounts, type AccountView } from './read-model.js';
 import { subscribeEvents } from '../subscriptions/resolvers.js';
 import { mapIterator } from '../subscriptions/event-subscription.js';
@@ -11,10 +11,6 @@ import type { AccountEvent } from './events.js';
 import type { Recorded } from '../domain/decider.js';
 import type { CommandResult } from '../commands/handler.js';
 import type { AccountState } from './decider.js';
-
-function meta(context: GraphQLContext, input: { expectedVersion?: number | null; commandId?: string | null }): CommandMeta {
-  return { expectedVersion: input.expectedVersion, commandId: input.commandId, context: { correlationId: context.requestId } };
-}
 
 function payload(result: CommandResult<AccountState>) {
   const account = accountView(result.state, result.version);
@@ -36,10 +32,10 @@ export const accountResolvers: Resolvers = {
     accountSummary: (_, args, { app }) => accountSummary(app.store.client, args.id),
   },
   Mutation: {
-    openAccount: async (_, { input }, context) => payload(await openAccount(context.app, input, meta(context, input))),
-    deposit: async (_, { input }, context) => payload(await deposit(context.app, input, meta(context, input))),
-    withdraw: async (_, { input }, context) => payload(await withdraw(context.app, input, meta(context, input))),
-    closeAccount: async (_, { input }, context) => payload(await closeAccount(context.app, input, meta(context, input))),
+    openAccount: async (_, { input }, context) => payload(await openAccount(context.app, input, commandMeta(context, input))),
+    deposit: async (_, { input }, context) => payload(await deposit(context.app, input, commandMeta(context, input))),
+    withdraw: async (_, { input }, context) => payload(await withdraw(context.app, input, commandMeta(context, input))),
+    closeAccount: async (_, { input }, context) => payload(await closeAccount(context.app, input, commandMeta(context, input))),
   },
   Subscription: {
     accountChanged: {

@@ -41,3 +41,8 @@ export function createContext(
     },
   };
 }
+
+/** What a mutation's input says about how to run its command, plus who asked (for event metadata). */
+export function commandMeta(context: GraphQLContext, input: { expectedVersion?: number | null; commandId?: string | null }) {
+  return { expectedVersion: input.expectedVersion, commandId: input.commandId, context: { correlationId: context.requestId } };
+}

@@ -6,7 +6,6 @@
  * (event, operation, variables) triple is computed once and reused.
  */
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { mapIterator } from './event-subscription.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 const results = new WeakMap<object, Map<string, Result>>();
@@ -16,7 +15,8 @@ export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterabl
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
   const key = `${args.operationName ?? ''}\n${print(args.document)}\n${JSON.stringify(args.variableValues ?? {})}`;
   const run = (payload: unknown) => execute({ ...args, rootValue: payload });
-  const mapped = mapIterator(source as unknown as AsyncIterator<unknown>, (payload): Result => {
+  const events = source as unknown as AsyncIterator<unknown>;
+  const resultFor = (payload: unknown): Result => {
     if (payload === null || typeof payload !== 'object') return run(payload);
     let forPayload = results.get(payload);
     if (!forPayload) {
@@ -29,15 +29,14 @@ export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterabl
       forPayload.set(key, result);
     }
     return result;
-  });
-  // Results may be promises: resolve them in order before handing them on.
+  };
   const iterator: AsyncIterableIterator<ExecutionResult> = {
     async next() {
-      const step = await mapped.next();
-      return step.done ? step : { value: await step.value, done: false };
+      const step = await events.next();
+      return step.done ? { value: undefined, done: true } : { value: await resultFor(step.value), done: false };
     },
     return: async () => {
-      await mapped.return?.();
+      await events.return?.();
       return { value: undefined, done: true };
     },
     [Symbol.asyncIterator]: () => iterator,

@@ -1,13 +1,9 @@
 /** GraphQL resolvers of the user slice. */
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
-import type { GraphQLContext } from '../graphql/context.js';
+import { commandMeta } from '../graphql/context.js';
 import type { CommandResult } from '../commands/handler.js';
 import { registerUser, updateUser, userView } from './commands.js';
 import type { UserState } from './decider.js';
-
-function meta(context: GraphQLContext, input: { expectedVersion?: number | null; commandId?: string | null }) {
-  return { expectedVersion: input.expectedVersion, commandId: input.commandId, context: { correlationId: context.requestId } };
-}
 
 function payload(result: CommandResult<UserState>) {
   const user = userView(result.state, result.version);
@@ -23,8 +19,8 @@ export const userResolvers: Resolvers = {
     },
   },
   Mutation: {
-    registerUser: async (_, { input }, context) => payload(await registerUser(context.app, input, meta(context, { commandId: input.commandId }))),
-    updateUser: async (_, { input }, context) => payload(await updateUser(context.app, input, meta(context, input))),
+    registerUser: async (_, { input }, context) => payload(await registerUser(context.app, input, commandMeta(context, { commandId: input.commandId }))),
+    updateUser: async (_, { input }, context) => payload(await updateUser(context.app, input, commandMeta(context, input))),
   },
   User: {
     accounts: (user, _, { loaders }) => loaders.accountsByOwner.load(user.id),

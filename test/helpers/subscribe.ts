@@ -1,5 +1,6 @@
 /** Collects what a graphql-ws subscription delivers, with waits that time out. */
 import type { Client } from 'graphql-ws';
+import { ok } from './graphql.js';
 
 export interface Collected<T> {
   readonly items: T[];
@@ -55,4 +56,16 @@ export function collect<T>(client: Client, query: string, pick: (data: any) => T
 export function strictlyIncreasing(positions: readonly string[]): boolean {
   for (let i = 1; i < positions.length; i++) if (BigInt(positions[i]!) <= BigInt(positions[i - 1]!)) return false;
   return true;
+}
+
+/** Positions the `events` query returns after `after` (exclusive): what a subscription must have delivered. */
+export async function logPositions(url: string, after: string): Promise<string[]> {
+  const positions: string[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = (await ok(url, `query($a: String) { events(first: 100, after: $a) { edges { node { position } } pageInfo { hasNextPage endCursor } } }`, { a: cursor })).events;
+    positions.push(...page.edges.map((e: any) => e.node.position));
+    if (!page.pageInfo.hasNextPage) return positions;
+    cursor = page.pageInfo.endCursor;
+  }
 }
