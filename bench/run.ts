@@ -18,6 +18,8 @@ import { benchCatchUp, benchSubscriptions } from './subscriptions.js';
 import { report, type Measurement } from './report.js';
 
 const quick = process.argv.includes('--quick');
+// Servers run from the build, the way `npm start` runs them (`npm run bench` builds first).
+process.env.LEDGER_SERVER = 'dist';
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 2 : 5));
 process.env.BENCH_SECONDS = String(seconds);
 const streamLength = quick ? 20_000 : 100_000;

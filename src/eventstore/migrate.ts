@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../paths.js';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import Database from 'better-sqlite3';
@@ -14,7 +14,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import { openSchemaEngine } from './schema-engine.js';
 import type { Dialect } from './sql.js';
 
-export const PRISMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../prisma');
+export const PRISMA_DIR = join(PROJECT_ROOT, 'prisma');
 
 export function dialectOf(databaseUrl: string): Dialect {
   if (databaseUrl.startsWith('file:')) return 'sqlite';

@@ -1,7 +1,7 @@
 /** The executable schema: schema.graphql (the source of truth) plus the feature slices' resolvers. */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../paths.js';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { accountResolvers } from '../accounts/resolvers.js';
@@ -11,7 +11,7 @@ import { subscriptionResolvers } from '../subscriptions/resolvers.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from './scalars.js';
 
-export const SCHEMA_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../schema.graphql');
+export const SCHEMA_PATH = join(PROJECT_ROOT, 'schema.graphql');
 
 const sliceResolvers: Resolvers[] = [
   { DateTime: DateTimeScalar, Decimal: DecimalScalar, JSON: JSONScalar },

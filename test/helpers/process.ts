@@ -15,8 +15,13 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
+/**
+ * Tests run the sources through tsx; the benchmark sets LEDGER_SERVER=dist to
+ * run the build, as `npm start` does (tsx's module hooks cost time per request).
+ */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const args = process.env.LEDGER_SERVER === 'dist' ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
