@@ -21,6 +21,8 @@
 import { randomUUID } from 'node:crypto';
 import { GroupCommit } from './group-commit.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import { toCommandRecord, toSnapshot, type CommandRow, type SnapshotRow } from './rows.js';
+import { checkpointUpsert, commandInserts, eventInserts, runTogether, saveCheckpoint, snapshotInserts } from './write-statements.js';
 import type { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import {
   EVENT_COLUMNS,
@@ -77,8 +79,6 @@ export interface PrismaEventStoreOptions {
 type WriteItem = { kind: 'append'; request: AppendRequest } | { kind: 'snapshot'; snapshot: Snapshot };
 type WriteResult = AppendResult | null;
 
-/** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits. */
-const INSERT_CHUNK = 500;
 /** Streams probed per version query. */
 const PROBE_CHUNK = 100;
 
@@ -352,7 +352,7 @@ export class PrismaEventStore implements EventStore {
 
       // Read models first (they read their own rows), then everything else in one go.
       if (eventRows.length > 0) for (const projection of this.projections) await projection.apply(sql, eventRows);
-      const writes = [...eventInserts(eventRows), ...commandInserts(commandRows, timestamp), ...snapshotInserts(items, timestamp)];
+      const writes = [...eventInserts(eventRows), ...commandInserts(commandRows, timestamp), ...snapshotInserts(items.flatMap((item) => (item.kind === 'snapshot' ? [item.snapshot] : [])), timestamp)];
       if (eventRows.length > 0) {
         if (this.projections.length > 0) writes.push(checkpointUpsert(this.projections.map((projection) => projection.name), position, timestamp));
         writes.push({ sql: 'UPDATE log_head SET "position" = ?, last_timestamp = ? WHERE id = 1', params: [position, timestamp] });
@@ -384,8 +384,8 @@ export class PrismaEventStore implements EventStore {
   private async knownCommands(sql: SqlExecutor, appends: readonly AppendRequest[]) {
     const known = new Map<string, CommandRecord>();
     const ids = [...new Set(appends.flatMap((request) => (request.command ? [request.command.id] : [])))];
-    for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
-      const chunk = ids.slice(start, start + INSERT_CHUNK);
+    for (let start = 0; start < ids.length; start += PROBE_CHUNK) {
+      const chunk = ids.slice(start, start + PROBE_CHUNK);
       const rows = await sql.query<CommandRow>(
         `SELECT command_id, command_type, stream_id, first_version, last_version FROM processed_commands WHERE command_id IN (${placeholders(chunk.length)})`,
         chunk,
@@ -400,126 +400,4 @@ function versionMatches(expected: AppendRequest['expectedVersion'], current: num
   if (expected === 'any') return true;
   if (expected === 'no_stream') return current === 0;
   return expected === current;
-}
-
-interface Statement {
-  sql: string;
-  params: unknown[];
-}
-
-/**
- * Runs the batch's writes. On PostgreSQL they go as one statement (each a
- * data-modifying CTE, NOTIFY as the main query): one round trip instead of
- * five or six. SQLite runs in-process, so there they simply run in turn.
- */
-async function runTogether(sql: SqlExecutor, statements: Statement[], notify?: { channel: string; head: bigint }): Promise<void> {
-  const params = statements.reduce((count, statement) => count + statement.params.length, 0);
-  if (sql.dialect === 'postgresql' && statements.length > 0 && params < 60_000) {
-    const ctes = statements.map((statement, index) => `w${index} AS (${statement.sql})`).join(',\n');
-    const main = notify ? 'SELECT pg_notify(?, ?)' : 'SELECT 1';
-    const tail = notify ? [notify.channel, notify.head.toString()] : [];
-    await sql.execute(`WITH ${ctes}\n${main}`, [...statements.flatMap((statement) => statement.params), ...tail]);
-    return;
-  }
-  for (const statement of statements) await sql.execute(statement.sql, statement.params);
-  if (notify) await sql.execute('SELECT pg_notify(?, ?)', [notify.channel, notify.head.toString()]);
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
-}
-
-function eventInserts(events: readonly StoredEvent[]): Statement[] {
-  return chunks(events, INSERT_CHUNK).map((chunk) => ({
-    sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-    params: chunk.flatMap((event) => [
-      event.position,
-      event.id,
-      event.streamId,
-      event.streamType,
-      event.version,
-      event.type,
-      JSON.stringify(event.data),
-      JSON.stringify(event.metadata),
-      event.timestamp,
-    ]),
-  }));
-}
-
-function commandInserts(commands: ReadonlyArray<CommandRecord & { position: bigint }>, at: Date): Statement[] {
-  return chunks(commands, INSERT_CHUNK).map((chunk) => ({
-    sql: `INSERT INTO processed_commands (command_id, command_type, stream_id, first_version, last_version, "position", created_at) VALUES ${chunk
-      .map(() => '(?, ?, ?, ?, ?, ?, ?)')
-      .join(', ')}`,
-    params: chunk.flatMap((command) => [command.commandId, command.commandType, command.streamId, command.firstVersion, command.lastVersion, command.position, at]),
-  }));
-}
-
-function snapshotInserts(items: readonly WriteItem[], at: Date): Statement[] {
-  // One per stream and version (the last wins): two writes of one row in a single statement would clash.
-  const latest = new Map<string, WriteItem>();
-  for (const item of items) if (item.kind === 'snapshot') latest.set(`${item.snapshot.streamId}\u0000${item.snapshot.version}`, item);
-  return [...latest.values()].flatMap((item) =>
-    item.kind !== 'snapshot'
-      ? []
-      : [
-          {
-            sql: `INSERT INTO snapshots (stream_id, version, stream_type, revision, state, created_at) VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (stream_id, version) DO UPDATE SET revision = excluded.revision, state = excluded.state, created_at = excluded.created_at`,
-            params: [item.snapshot.streamId, item.snapshot.version, item.snapshot.streamType, item.snapshot.revision, JSON.stringify(item.snapshot.state), at],
-          },
-        ],
-  );
-}
-
-/** Every projection's checkpoint in one statement. */
-function checkpointUpsert(names: readonly string[], position: bigint, at: Date): Statement {
-  return {
-    sql: `INSERT INTO projection_checkpoints (name, "position", updated_at) VALUES ${names.map(() => '(?, ?, ?)').join(', ')}
-     ON CONFLICT (name) DO UPDATE SET "position" = excluded."position", updated_at = excluded.updated_at`,
-    params: names.flatMap((name) => [name, position, at]),
-  };
-}
-
-async function saveCheckpoint(sql: SqlExecutor, name: string, position: bigint, at: Date): Promise<void> {
-  const statement = checkpointUpsert([name], position, at);
-  await sql.execute(statement.sql, statement.params);
-}
-
-interface CommandRow {
-  command_id: string;
-  command_type: string;
-  stream_id: string;
-  first_version: unknown;
-  last_version: unknown;
-}
-
-function toCommandRecord(row: CommandRow): CommandRecord {
-  return {
-    commandId: row.command_id,
-    commandType: row.command_type,
-    streamId: row.stream_id,
-    firstVersion: toNumber(row.first_version),
-    lastVersion: toNumber(row.last_version),
-  };
-}
-
-interface SnapshotRow {
-  stream_id: string;
-  stream_type: string;
-  version: unknown;
-  revision: unknown;
-  state: string;
-}
-
-function toSnapshot(row: SnapshotRow): Snapshot {
-  return {
-    streamId: row.stream_id,
-    streamType: row.stream_type,
-    version: toNumber(row.version),
-    revision: toNumber(row.revision),
-    state: JSON.parse(row.state) as unknown,
-  };
 }

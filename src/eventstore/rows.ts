@@ -1,0 +1,39 @@
+/** Rows of the store's bookkeeping tables, as the driver adapters return them. */
+import { toNumber } from './sql.js';
+import type { CommandRecord, Snapshot } from './types.js';
+
+export interface CommandRow {
+  command_id: string;
+  command_type: string;
+  stream_id: string;
+  first_version: unknown;
+  last_version: unknown;
+}
+
+export function toCommandRecord(row: CommandRow): CommandRecord {
+  return {
+    commandId: row.command_id,
+    commandType: row.command_type,
+    streamId: row.stream_id,
+    firstVersion: toNumber(row.first_version),
+    lastVersion: toNumber(row.last_version),
+  };
+}
+
+export interface SnapshotRow {
+  stream_id: string;
+  stream_type: string;
+  version: unknown;
+  revision: unknown;
+  state: string;
+}
+
+export function toSnapshot(row: SnapshotRow): Snapshot {
+  return {
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    version: toNumber(row.version),
+    revision: toNumber(row.revision),
+    state: JSON.parse(row.state) as unknown,
+  };
+}

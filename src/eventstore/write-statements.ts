@@ -1,0 +1,89 @@
+/**
+ * The statements of an append transaction's write phase, and how they are
+ * sent: as one statement on PostgreSQL, one after another on SQLite.
+ */
+import { EVENT_COLUMNS } from './sql.js';
+import type { CommandRecord, Snapshot, SqlExecutor, StoredEvent } from './types.js';
+
+/** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 500;
+
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Runs the batch's writes. On PostgreSQL they go as one statement (each a
+ * data-modifying CTE, NOTIFY as the main query): one round trip instead of
+ * five or six. SQLite runs in-process, so there they simply run in turn.
+ */
+export async function runTogether(sql: SqlExecutor, statements: Statement[], notify?: { channel: string; head: bigint }): Promise<void> {
+  const params = statements.reduce((count, statement) => count + statement.params.length, 0);
+  if (sql.dialect === 'postgresql' && statements.length > 0 && params < 60_000) {
+    const ctes = statements.map((statement, index) => `w${index} AS (${statement.sql})`).join(',\n');
+    const main = notify ? 'SELECT pg_notify(?, ?)' : 'SELECT 1';
+    const tail = notify ? [notify.channel, notify.head.toString()] : [];
+    await sql.execute(`WITH ${ctes}\n${main}`, [...statements.flatMap((statement) => statement.params), ...tail]);
+    return;
+  }
+  for (const statement of statements) await sql.execute(statement.sql, statement.params);
+  if (notify) await sql.execute('SELECT pg_notify(?, ?)', [notify.channel, notify.head.toString()]);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+export function eventInserts(events: readonly StoredEvent[]): Statement[] {
+  return chunks(events, INSERT_CHUNK).map((chunk) => ({
+    sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    params: chunk.flatMap((event) => [
+      event.position,
+      event.id,
+      event.streamId,
+      event.streamType,
+      event.version,
+      event.type,
+      JSON.stringify(event.data),
+      JSON.stringify(event.metadata),
+      event.timestamp,
+    ]),
+  }));
+}
+
+export function commandInserts(commands: ReadonlyArray<CommandRecord & { position: bigint }>, at: Date): Statement[] {
+  return chunks(commands, INSERT_CHUNK).map((chunk) => ({
+    sql: `INSERT INTO processed_commands (command_id, command_type, stream_id, first_version, last_version, "position", created_at) VALUES ${chunk
+      .map(() => '(?, ?, ?, ?, ?, ?, ?)')
+      .join(', ')}`,
+    params: chunk.flatMap((command) => [command.commandId, command.commandType, command.streamId, command.firstVersion, command.lastVersion, command.position, at]),
+  }));
+}
+
+export function snapshotInserts(snapshots: readonly Snapshot[], at: Date): Statement[] {
+  // One per stream and version (the last wins): two writes of one row in a single statement would clash.
+  const latest = new Map<string, Snapshot>();
+  for (const snapshot of snapshots) latest.set(`${snapshot.streamId}\u0000${snapshot.version}`, snapshot);
+  return [...latest.values()].map((snapshot) => ({
+    sql: `INSERT INTO snapshots (stream_id, version, stream_type, revision, state, created_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (stream_id, version) DO UPDATE SET revision = excluded.revision, state = excluded.state, created_at = excluded.created_at`,
+    params: [snapshot.streamId, snapshot.version, snapshot.streamType, snapshot.revision, JSON.stringify(snapshot.state), at],
+  }));
+}
+
+/** Every projection's checkpoint in one statement. */
+export function checkpointUpsert(names: readonly string[], position: bigint, at: Date): Statement {
+  return {
+    sql: `INSERT INTO projection_checkpoints (name, "position", updated_at) VALUES ${names.map(() => '(?, ?, ?)').join(', ')}
+     ON CONFLICT (name) DO UPDATE SET "position" = excluded."position", updated_at = excluded.updated_at`,
+    params: names.flatMap((name) => [name, position, at]),
+  };
+}
+
+export async function saveCheckpoint(sql: SqlExecutor, name: string, position: bigint, at: Date): Promise<void> {
+  const statement = checkpointUpsert([name], position, at);
+  await sql.execute(statement.sql, statement.params);
+}
