@@ -138,7 +138,7 @@ describe.each(backends)('subscriptions on %s', (backend) => {
     const healthy = collect(client, EVENTS, position, { after: start });
     // Enough bulk to fill the socket buffers between the two ends and then the subscriber's.
     const blob = 'x'.repeat(8_000);
-    const batches = 40;
+    const batches = 60;
     for (let i = 0; i < batches; i++) {
       const events = Array.from({ length: 50 }, (_, k) => ({ type: 'bulk_written', data: { blob, i, k }, metadata: {} }));
       await app.store.append({ streamId: `bulk-${i}`, streamType: 'Bulk', expectedVersion: 'no_stream', events });
