@@ -130,6 +130,41 @@ describe.each(backends)('event store on %s', (backend) => {
     expect(next).toMatchObject({ status: 'appended', events: [{ position: head + 1n }] });
   });
 
+  it('builds the same read-model rows live as a rebuild does, also when one batch opens and changes an account', async () => {
+    const account = (type: string, data: Record<string, string>): NewEvent => ({ type, data: { accountId: 'rm-1', ...data }, metadata: {} });
+    await store.append({
+      streamId: 'rm-1',
+      streamType: 'BankAccount',
+      expectedVersion: 'no_stream',
+      events: [
+        account('account_created', { ownerId: 'o', currency: 'EUR', initialBalance: '10.00' }),
+        account('money_deposited', { amount: '5.00' }),
+        account('money_withdrawn', { amount: '2.50' }),
+        account('money_deposited', { amount: '1.00' }),
+      ],
+    });
+    // One batch holding an opening and a change of an existing account.
+    await Promise.all([
+      store.append({ streamId: 'rm-2', streamType: 'BankAccount', expectedVersion: 'no_stream', events: [{ type: 'account_created', data: { accountId: 'rm-2', ownerId: 'o', currency: 'USD', initialBalance: '0.00' }, metadata: {} }, { type: 'account_closed', data: { accountId: 'rm-2' }, metadata: {} }] }),
+      store.append({ streamId: 'rm-1', streamType: 'BankAccount', expectedVersion: 4, events: [account('money_deposited', { amount: '3.00' })] }),
+    ]);
+    const rows = async () => ({
+      accounts: (await store.reader.query<Record<string, unknown>>("SELECT * FROM accounts WHERE account_id LIKE 'rm-%' ORDER BY account_id")).map((row) => ({ ...row, is_active: Boolean(Number(row.is_active)) })),
+      summaries: await store.reader.query("SELECT * FROM account_summaries WHERE account_id LIKE 'rm-%' ORDER BY account_id"),
+    });
+    const live = await rows();
+    expect(live.accounts.map((row) => [row.account_id, String(row.balance), Number(row.version), row.is_active])).toEqual([
+      ['rm-1', '1650', 5, true],
+      ['rm-2', '0', 2, false],
+    ]);
+    expect(live.summaries.map((row) => [row.account_id, String(row.total_deposits), String(row.total_withdrawals), Number(row.transaction_count)])).toEqual([
+      ['rm-1', '900', '250', 4],
+      ['rm-2', '0', '0', 0],
+    ]);
+    for (const name of ['accounts', 'account_summaries']) await store.rebuildProjection(name);
+    expect(await rows()).toEqual(live);
+  });
+
   it('refuses appends once closed', async () => {
     const other = await openEventStore({ databaseUrl: db.url, projections });
     await other.close();

@@ -350,9 +350,16 @@ export class PrismaEventStore implements EventStore {
         return { status: 'appended', events: stored, version };
       });
 
-      // Read models first (they read their own rows), then everything else in one go.
-      if (eventRows.length > 0) for (const projection of this.projections) await projection.apply(sql, eventRows);
-      const writes = [...eventInserts(eventRows), ...commandInserts(commandRows, timestamp), ...snapshotInserts(items.flatMap((item) => (item.kind === 'snapshot' ? [item.snapshot] : [])), timestamp)];
+      // Read models that need a read go first; the others travel with everything else in one go.
+      const projected: Array<{ sql: string; params: unknown[] }> = [];
+      if (eventRows.length > 0) {
+        for (const projection of this.projections) {
+          if (projection.appendStatements) projected.push(...projection.appendStatements(this.dialect, eventRows));
+          else await projection.apply(sql, eventRows);
+        }
+      }
+      const snapshots = items.flatMap((item) => (item.kind === 'snapshot' ? [item.snapshot] : []));
+      const writes = [...projected, ...eventInserts(eventRows), ...commandInserts(commandRows, timestamp), ...snapshotInserts(snapshots, timestamp)];
       if (eventRows.length > 0) {
         if (this.projections.length > 0) writes.push(checkpointUpsert(this.projections.map((projection) => projection.name), position, timestamp));
         writes.push({ sql: 'UPDATE log_head SET "position" = ?, last_timestamp = ? WHERE id = 1', params: [position, timestamp] });

@@ -107,7 +107,15 @@ export interface InlineProjection {
   readonly name: string;
   /** Tables the projection owns; cleared on rebuild. */
   readonly tables: readonly string[];
+  /** Applies events in any state of the read model (rebuilds, catch-up): reads what it needs first. */
   apply(sql: SqlExecutor, events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * For the append path, where every event is newer than anything applied: the
+   * writes as plain statements that need no read first, so they can travel
+   * with the rest of the batch (one statement on PostgreSQL). Each statement
+   * must touch rows no other statement of the same batch touches.
+   */
+  appendStatements?(dialect: 'sqlite' | 'postgresql', events: readonly StoredEvent[]): Array<{ sql: string; params: unknown[] }>;
 }
 
 export interface EventStore {
