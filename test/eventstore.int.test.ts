@@ -149,7 +149,7 @@ describe.each(backends)('event store on %s', (backend) => {
       store.append({ streamId: 'rm-1', streamType: 'BankAccount', expectedVersion: 4, events: [account('money_deposited', { amount: '3.00' })] }),
     ]);
     const rows = async () => ({
-      accounts: (await store.reader.query<Record<string, unknown>>("SELECT * FROM accounts WHERE account_id LIKE 'rm-%' ORDER BY account_id")).map((row) => ({ ...row, is_active: Boolean(Number(row.is_active)) })),
+      accounts: (await store.reader.query<Record<string, unknown>>("SELECT * FROM accounts WHERE account_id LIKE 'rm-%' ORDER BY account_id")).map((row): Record<string, unknown> => ({ ...row, is_active: Boolean(Number(row.is_active)) })),
       summaries: await store.reader.query("SELECT * FROM account_summaries WHERE account_id LIKE 'rm-%' ORDER BY account_id"),
     });
     const live = await rows();
