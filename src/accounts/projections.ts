@@ -5,18 +5,24 @@
  *   balance is not a transaction).
  *
  * A batch of events costs a fixed handful of statements, not one per event:
- * new accounts in one multi-row insert, then the rows' last applied
- * positions in one read, then every changed row in one UPDATE ... FROM
- * (VALUES ...). Only events above a row's last applied position count, and
- * the update only lands if that position is still what was read, so applying
- * an event twice (or a page of the log again, split any way) changes nothing.
+ * an account opened in the batch is inserted with its state after the whole
+ * batch, and every other changed row is updated once by an
+ * UPDATE ... FROM (VALUES ...), guarded by the row's last applied position
+ * being below the batch's first event for it.
+ *
+ * On the append path every event is newer than any row, so the statements
+ * need no read and travel with the batch's other writes (`appendStatements`).
+ * Rebuilds and catch-up (`apply`) first read each row's last applied position
+ * and drop the events at or below it, so applying an event twice, or a page
+ * of the log again split any way, changes nothing.
  */
 import { parseMoney } from '../domain/money.js';
-import { placeholders, toBigInt } from '../eventstore/sql.js';
+import { placeholders, toBigInt, type Dialect } from '../eventstore/sql.js';
 import type { InlineProjection, SqlExecutor, StoredEvent } from '../eventstore/types.js';
 import { AccountStreamType, type AccountEvent } from './events.js';
 
 type AccountRecord = StoredEvent & AccountEvent;
+type Statement = { sql: string; params: unknown[] };
 const CHUNK = 200;
 
 function cents(text: string): bigint {
@@ -30,57 +36,14 @@ function accountEvents(events: readonly StoredEvent[]): AccountRecord[] {
 }
 
 /** Casts that read the same in both dialects; timestamps need PostgreSQL's type, and SQLite must not cast them. */
-const cast = (dialect: SqlExecutor['dialect']) => ({
+const cast = (dialect: Dialect) => ({
   text: 'CAST(? AS TEXT)',
   bigint: 'CAST(? AS BIGINT)',
   int: 'CAST(? AS INTEGER)',
   timestamp: dialect === 'postgresql' ? 'CAST(? AS TIMESTAMPTZ)' : '?',
 });
 
-async function insertRows(sql: SqlExecutor, head: string, row: string, rows: readonly unknown[][]): Promise<void> {
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK);
-    await sql.execute(`${head} VALUES ${chunk.map(() => row).join(', ')} ON CONFLICT (account_id) DO NOTHING`, chunk.flat());
-  }
-}
-
-/** Last applied position of each row that exists. */
-async function lastPositions(sql: SqlExecutor, table: string, ids: readonly string[]): Promise<Map<string, bigint>> {
-  const result = new Map<string, bigint>();
-  for (let start = 0; start < ids.length; start += CHUNK) {
-    const chunk = ids.slice(start, start + CHUNK);
-    const rows = await sql.query<{ account_id: string; last_position: unknown }>(
-      `SELECT account_id, last_position FROM ${table} WHERE account_id IN (${placeholders(chunk.length)})`,
-      chunk,
-    );
-    for (const row of rows) result.set(row.account_id, toBigInt(row.last_position));
-  }
-  return result;
-}
-
-/** Groups the events each row has not seen yet, in position order. */
-async function unseen(sql: SqlExecutor, table: string, events: readonly AccountRecord[]) {
-  const changes = events.filter((event) => event.type !== 'account_created');
-  const seen = await lastPositions(sql, table, [...new Set(changes.map((event) => event.streamId))]);
-  const groups = new Map<string, { previous: bigint; events: AccountRecord[] }>();
-  for (const event of changes) {
-    const previous = seen.get(event.streamId);
-    if (previous === undefined || event.position <= previous) continue;
-    const group = groups.get(event.streamId) ?? { previous, events: [] };
-    group.events.push(event);
-    groups.set(event.streamId, group);
-  }
-  return groups;
-}
-
-async function updateFromValues(sql: SqlExecutor, update: (values: string) => string, row: string, rows: readonly unknown[][]): Promise<void> {
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK);
-    await sql.execute(update(chunk.map(() => row).join(', ')), chunk.flat());
-  }
-}
-
-/** Events of each account in the batch, in order. */
+/** Events of each account, in order. */
 function byAccount(events: readonly AccountRecord[]): Map<string, AccountRecord[]> {
   const groups = new Map<string, AccountRecord[]>();
   for (const event of events) {
@@ -91,8 +54,9 @@ function byAccount(events: readonly AccountRecord[]): Map<string, AccountRecord[
   return groups;
 }
 
-function valuesStatement(head: string, row: string, rows: readonly unknown[][], tail: string): Array<{ sql: string; params: unknown[] }> {
-  const statements: Array<{ sql: string; params: unknown[] }> = [];
+/** `head (row), (row), ... tail` in chunks that stay under both databases' parameter limits. */
+function valuesStatements(head: string, row: string, rows: readonly unknown[][], tail: string): Statement[] {
+  const statements: Statement[] = [];
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
     statements.push({ sql: `${head} ${chunk.map(() => row).join(', ')} ${tail}`, params: chunk.flat() });
@@ -100,170 +64,113 @@ function valuesStatement(head: string, row: string, rows: readonly unknown[][], 
   return statements;
 }
 
-export const accountsProjection: InlineProjection = {
-  name: 'accounts',
-  tables: ['accounts'],
-  appendStatements(dialect, all) {
-    const c = cast(dialect);
-    const created: unknown[][] = [];
-    const changed: unknown[][] = [];
-    for (const [id, events] of byAccount(accountEvents(all))) {
-      let delta = 0n;
-      let closed = 0;
-      let opening: AccountRecord | undefined;
-      for (const e of events) {
-        if (e.type === 'account_created') opening = e;
-        else if (e.type === 'money_deposited') delta += cents(e.data.amount);
-        else if (e.type === 'money_withdrawn') delta -= cents(e.data.amount);
-        else if (e.type === 'account_closed') closed = 1;
-      }
-      const last = events[events.length - 1]!;
-      if (opening && opening.type === 'account_created') {
-        const d = opening.data;
-        created.push([id, d.ownerId, d.currency, cents(d.initialBalance) + delta, closed === 0, opening.timestamp, last.version, opening.position, last.position]);
-      } else {
-        changed.push([id, delta, last.version, last.position, closed, events[0]!.position]);
-      }
-    }
-    return [
-      ...valuesStatement(
-        'INSERT INTO accounts (account_id, owner_id, currency, balance, is_active, created_at, version, opened_position, last_position) VALUES',
-        '(?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        created,
-        'ON CONFLICT (account_id) DO NOTHING',
-      ),
-      ...valuesStatement(
-        `UPDATE accounts SET balance = accounts.balance + v.column2, version = v.column3, last_position = v.column4,
-           is_active = CASE WHEN v.column5 = 1 THEN false ELSE accounts.is_active END
-         FROM (VALUES`,
-        `(${c.text}, ${c.bigint}, ${c.int}, ${c.bigint}, ${c.int}, ${c.bigint})`,
-        changed,
-        ') AS v WHERE accounts.account_id = v.column1 AND accounts.last_position < v.column6',
-      ),
-    ];
-  },
-  async apply(sql, all) {
-    const events = accountEvents(all);
-    if (events.length === 0) return;
-    const c = cast(sql.dialect);
-    const created = events.flatMap((e) =>
-      e.type === 'account_created' ? [[e.streamId, e.data.ownerId, e.data.currency, cents(e.data.initialBalance), true, e.timestamp, e.version, e.position, e.position]] : [],
+/** The events each existing row has not applied yet (rows that do not exist keep all theirs). */
+async function unseen(sql: SqlExecutor, table: string, events: readonly AccountRecord[]): Promise<AccountRecord[]> {
+  const ids = [...new Set(events.map((event) => event.streamId))];
+  const applied = new Map<string, bigint>();
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    const chunk = ids.slice(start, start + CHUNK);
+    const rows = await sql.query<{ account_id: string; last_position: unknown }>(
+      `SELECT account_id, last_position FROM ${table} WHERE account_id IN (${placeholders(chunk.length)})`,
+      chunk,
     );
-    await insertRows(
-      sql,
-      'INSERT INTO accounts (account_id, owner_id, currency, balance, is_active, created_at, version, opened_position, last_position)',
+    for (const row of rows) applied.set(row.account_id, toBigInt(row.last_position));
+  }
+  return events.filter((event) => event.position > (applied.get(event.streamId) ?? -1n));
+}
+
+/** A projection from its statement builder: `apply` for any state of the table, `appendStatements` for fresh events. */
+function projection(name: string, table: string, build: (dialect: Dialect, events: Map<string, AccountRecord[]>) => Statement[]): InlineProjection {
+  return {
+    name,
+    tables: [table],
+    appendStatements: (dialect, events) => build(dialect, byAccount(accountEvents(events))),
+    async apply(sql, events) {
+      const fresh = await unseen(sql, table, accountEvents(events));
+      for (const statement of build(sql.dialect, byAccount(fresh))) await sql.execute(statement.sql, statement.params);
+    },
+  };
+}
+
+export const accountsProjection = projection('accounts', 'accounts', (dialect, accounts) => {
+  const c = cast(dialect);
+  const created: unknown[][] = [];
+  const changed: unknown[][] = [];
+  for (const [id, events] of accounts) {
+    let delta = 0n;
+    let closed = 0;
+    let opening: Extract<AccountRecord, { type: 'account_created' }> | undefined;
+    for (const e of events) {
+      if (e.type === 'account_created') opening = e;
+      else if (e.type === 'money_deposited') delta += cents(e.data.amount);
+      else if (e.type === 'money_withdrawn') delta -= cents(e.data.amount);
+      else if (e.type === 'account_closed') closed = 1;
+    }
+    const last = events[events.length - 1]!;
+    if (opening) {
+      const d = opening.data;
+      created.push([id, d.ownerId, d.currency, cents(d.initialBalance) + delta, closed === 0, opening.timestamp, last.version, opening.position, last.position]);
+    } else {
+      changed.push([id, delta, last.version, last.position, closed, events[0]!.position]);
+    }
+  }
+  return [
+    ...valuesStatements(
+      'INSERT INTO accounts (account_id, owner_id, currency, balance, is_active, created_at, version, opened_position, last_position) VALUES',
       '(?, ?, ?, ?, ?, ?, ?, ?, ?)',
       created,
-    );
-    const rows: unknown[][] = [];
-    for (const [id, group] of await unseen(sql, 'accounts', events)) {
-      let delta = 0n;
-      let closed = 0;
-      for (const e of group.events) {
-        if (e.type === 'money_deposited') delta += cents(e.data.amount);
-        else if (e.type === 'money_withdrawn') delta -= cents(e.data.amount);
-        else if (e.type === 'account_closed') closed = 1;
-      }
-      const last = group.events[group.events.length - 1]!;
-      rows.push([id, delta, last.version, last.position, closed, group.previous]);
-    }
-    await updateFromValues(
-      sql,
-      (values) =>
-        `UPDATE accounts SET balance = accounts.balance + v.column2, version = v.column3, last_position = v.column4,
-           is_active = CASE WHEN v.column5 = 1 THEN false ELSE accounts.is_active END
-         FROM (VALUES ${values}) AS v
-         WHERE accounts.account_id = v.column1 AND accounts.last_position = v.column6`,
+      'ON CONFLICT (account_id) DO NOTHING',
+    ),
+    ...valuesStatements(
+      `UPDATE accounts SET balance = accounts.balance + v.column2, version = v.column3, last_position = v.column4,
+         is_active = CASE WHEN v.column5 = 1 THEN false ELSE accounts.is_active END
+       FROM (VALUES`,
       `(${c.text}, ${c.bigint}, ${c.int}, ${c.bigint}, ${c.int}, ${c.bigint})`,
-      rows,
-    );
-  },
-};
+      changed,
+      ') AS v WHERE accounts.account_id = v.column1 AND accounts.last_position < v.column6',
+    ),
+  ];
+});
 
-export const accountSummariesProjection: InlineProjection = {
-  name: 'account_summaries',
-  tables: ['account_summaries'],
-  appendStatements(dialect, all) {
-    const c = cast(dialect);
-    const created: unknown[][] = [];
-    const changed: unknown[][] = [];
-    for (const [id, events] of byAccount(accountEvents(all))) {
-      let deposits = 0n;
-      let withdrawals = 0n;
-      let count = 0;
-      let opening: AccountRecord | undefined;
-      for (const e of events) {
-        if (e.type === 'account_created') opening = e;
-        else if (e.type === 'money_deposited') {
-          deposits += cents(e.data.amount);
-          count++;
-        } else if (e.type === 'money_withdrawn') {
-          withdrawals += cents(e.data.amount);
-          count++;
-        }
+export const accountSummariesProjection = projection('account_summaries', 'account_summaries', (dialect, accounts) => {
+  const c = cast(dialect);
+  const created: unknown[][] = [];
+  const changed: unknown[][] = [];
+  for (const [id, events] of accounts) {
+    let deposits = 0n;
+    let withdrawals = 0n;
+    let count = 0;
+    let opening: AccountRecord | undefined;
+    for (const e of events) {
+      if (e.type === 'account_created') opening = e;
+      else if (e.type === 'money_deposited') {
+        deposits += cents(e.data.amount);
+        count++;
+      } else if (e.type === 'money_withdrawn') {
+        withdrawals += cents(e.data.amount);
+        count++;
       }
-      const last = events[events.length - 1]!;
-      if (opening) created.push([id, deposits, withdrawals, count, opening.timestamp, last.timestamp, last.position]);
-      else changed.push([id, deposits, withdrawals, count, last.timestamp, last.position, events[0]!.position]);
     }
-    return [
-      ...valuesStatement(
-        'INSERT INTO account_summaries (account_id, total_deposits, total_withdrawals, transaction_count, created_at, last_activity, last_position) VALUES',
-        '(?, ?, ?, ?, ?, ?, ?)',
-        created,
-        'ON CONFLICT (account_id) DO NOTHING',
-      ),
-      ...valuesStatement(
-        `UPDATE account_summaries SET total_deposits = account_summaries.total_deposits + v.column2,
-           total_withdrawals = account_summaries.total_withdrawals + v.column3,
-           transaction_count = account_summaries.transaction_count + v.column4,
-           last_activity = v.column5, last_position = v.column6
-         FROM (VALUES`,
-        `(${c.text}, ${c.bigint}, ${c.bigint}, ${c.int}, ${c.timestamp}, ${c.bigint}, ${c.bigint})`,
-        changed,
-        ') AS v WHERE account_summaries.account_id = v.column1 AND account_summaries.last_position < v.column7',
-      ),
-    ];
-  },
-  async apply(sql, all) {
-    const events = accountEvents(all);
-    if (events.length === 0) return;
-    const c = cast(sql.dialect);
-    const created = events.flatMap((e) => (e.type === 'account_created' ? [[e.streamId, 0n, 0n, 0, e.timestamp, e.timestamp, e.position]] : []));
-    await insertRows(
-      sql,
-      'INSERT INTO account_summaries (account_id, total_deposits, total_withdrawals, transaction_count, created_at, last_activity, last_position)',
+    const last = events[events.length - 1]!;
+    if (opening) created.push([id, deposits, withdrawals, count, opening.timestamp, last.timestamp, last.position]);
+    else changed.push([id, deposits, withdrawals, count, last.timestamp, last.position, events[0]!.position]);
+  }
+  return [
+    ...valuesStatements(
+      'INSERT INTO account_summaries (account_id, total_deposits, total_withdrawals, transaction_count, created_at, last_activity, last_position) VALUES',
       '(?, ?, ?, ?, ?, ?, ?)',
       created,
-    );
-    const rows: unknown[][] = [];
-    for (const [id, group] of await unseen(sql, 'account_summaries', events)) {
-      let deposits = 0n;
-      let withdrawals = 0n;
-      let count = 0;
-      for (const e of group.events) {
-        if (e.type === 'money_deposited') {
-          deposits += cents(e.data.amount);
-          count++;
-        } else if (e.type === 'money_withdrawn') {
-          withdrawals += cents(e.data.amount);
-          count++;
-        }
-      }
-      const last = group.events[group.events.length - 1]!;
-      rows.push([id, deposits, withdrawals, count, last.timestamp, last.position, group.previous]);
-    }
-    await updateFromValues(
-      sql,
-      (values) =>
-        `UPDATE account_summaries SET total_deposits = account_summaries.total_deposits + v.column2,
-           total_withdrawals = account_summaries.total_withdrawals + v.column3,
-           transaction_count = account_summaries.transaction_count + v.column4,
-           last_activity = v.column5, last_position = v.column6
-         FROM (VALUES ${values}) AS v
-         WHERE account_summaries.account_id = v.column1 AND account_summaries.last_position = v.column7`,
+      'ON CONFLICT (account_id) DO NOTHING',
+    ),
+    ...valuesStatements(
+      `UPDATE account_summaries SET total_deposits = account_summaries.total_deposits + v.column2,
+         total_withdrawals = account_summaries.total_withdrawals + v.column3,
+         transaction_count = account_summaries.transaction_count + v.column4,
+         last_activity = v.column5, last_position = v.column6
+       FROM (VALUES`,
       `(${c.text}, ${c.bigint}, ${c.bigint}, ${c.int}, ${c.timestamp}, ${c.bigint}, ${c.bigint})`,
-      rows,
-    );
-  },
-};
+      changed,
+      ') AS v WHERE account_summaries.account_id = v.column1 AND account_summaries.last_position < v.column7',
+    ),
+  ];
+});
