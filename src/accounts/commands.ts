@@ -57,25 +57,21 @@ export async function openAccount(
   );
 }
 
-export function deposit(app: App, input: { accountId: string; amount: bigint; description?: string | null }, meta: CommandMeta) {
+type MoneyInput = { accountId: string; amount: bigint; description?: string | null };
+
+/** Deposit and Withdraw differ only in their command type. */
+function moveMoney(type: 'Deposit' | 'Withdraw', app: App, input: MoneyInput, meta: CommandMeta) {
   const accountId = checkId(input.accountId, 'accountId');
   return app.commands.handle(
     app.accounts,
     accountId,
-    { type: 'Deposit', accountId, amount: input.amount, description: input.description ?? undefined },
-    { commandType: 'Deposit', ...meta },
+    { type, accountId, amount: input.amount, description: input.description ?? undefined },
+    { commandType: type, ...meta },
   );
 }
 
-export function withdraw(app: App, input: { accountId: string; amount: bigint; description?: string | null }, meta: CommandMeta) {
-  const accountId = checkId(input.accountId, 'accountId');
-  return app.commands.handle(
-    app.accounts,
-    accountId,
-    { type: 'Withdraw', accountId, amount: input.amount, description: input.description ?? undefined },
-    { commandType: 'Withdraw', ...meta },
-  );
-}
+export const deposit = (app: App, input: MoneyInput, meta: CommandMeta) => moveMoney('Deposit', app, input, meta);
+export const withdraw = (app: App, input: MoneyInput, meta: CommandMeta) => moveMoney('Withdraw', app, input, meta);
 
 export function closeAccount(app: App, input: { accountId: string }, meta: CommandMeta) {
   const accountId = checkId(input.accountId, 'accountId');

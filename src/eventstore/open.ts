@@ -1,6 +1,6 @@
 /**
  * Opens the event store named by a database URL: migrates it, then connects
- * Prisma through the matching driver adapter.
+ * Prisma's driver adapter (and Prisma Client) for that database.
  */
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
@@ -37,9 +37,9 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
   };
   if (dialect === 'sqlite') {
     const url = `file:${sqlitePath(options.databaseUrl)}`;
-    // Two connections: appends run on the writer, everything else on the
-    // reader, so a read never sees a write transaction that is still open.
-    // WAL first (switching needs the file to itself), then the schema, then the connections.
+    // Appends run on their own connection, event reads and the read models'
+    // Prisma Client on others, so a read never sees a write transaction that
+    // is still open. WAL first (switching needs the file to itself), then the schema, then the connections.
     const setup = new Database(sqlitePath(options.databaseUrl), { timeout: 10_000 });
     setup.pragma('journal_mode = WAL');
     setup.close();
@@ -52,8 +52,8 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     return new PrismaEventStore({ dialect, writer, reader, client, ...common });
   }
   if (options.migrate !== false) await migrate(options.databaseUrl);
-  // One pool for both: appends on the driver adapter, reads through Prisma Client. Sessions in UTC,
-  // so timestamps without a zone are never read in the server's local time.
+  // One pool for all three: appends and event reads on the driver adapter, read models through
+  // Prisma Client. Sessions in UTC, so timestamps without a zone are never read in local time.
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, options: '-c TimeZone=UTC' });
   const writer = await new PrismaPg(pool).connect();
   const reader = await new PrismaPg(pool).connect();

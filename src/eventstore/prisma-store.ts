@@ -1,14 +1,15 @@
 /**
  * The event store on Prisma, one implementation for SQLite and PostgreSQL.
  *
- * Writes go through a group-commit queue: every batch is one interactive
- * transaction that
+ * Writes go through a group-commit queue: every batch is one transaction, run
+ * on the driver adapter, that
  *   1. locks the single `log_head` row (UPDATE ... RETURNING) — on PostgreSQL
  *      a row lock every writer in every process queues on, on SQLite the
  *      database write lock taken up front;
  *   2. checks expected versions and command ids for the whole batch;
- *   3. inserts the events with positions head+1, head+2, ... in one statement;
- *   4. records command ids, applies inline projections, advances the head.
+ *   3. writes the events (positions head+1, head+2, ...), the command ids,
+ *      the read models, the checkpoints and the new head — on PostgreSQL as
+ *      one statement of data-modifying CTEs that also sends NOTIFY.
  *
  * Ordering mechanism — "serialised appends through the log head": positions
  * are handed out only while holding the head lock, and the lock is released
