@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnServer } from '../test/helpers/process.js';
+import { UNLIMITED, spawnServer } from '../test/helpers/process.js';
 import type { Measurement } from './report.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,7 +36,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
 }
 
 export async function benchGraphQL(label: string, databaseUrl: string, seconds: number, rawRate: { name: string; value: number }): Promise<Measurement[]> {
-  const server = await spawnServer({ DATABASE_URL: databaseUrl, PG_POOL_SIZE: '20' });
+  const server = await spawnServer({ DATABASE_URL: databaseUrl, PG_POOL_SIZE: '20', ...UNLIMITED });
   const results: Measurement[] = [];
   try {
     await post(server.url, 'mutation { registerUser(input: {userId: "bench", email: "bench@example.com", name: "Bench"}) { user { id } } }');

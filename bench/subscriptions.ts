@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnServer, type ServerProcess } from '../test/helpers/process.js';
+import { UNLIMITED, spawnServer, type ServerProcess } from '../test/helpers/process.js';
 import type { Measurement } from './report.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,11 +63,11 @@ export async function benchSubscriptions(
   databaseUrl: string,
   options: { subscribers: number; events: number; perSecond: number; twoProcesses: boolean },
 ): Promise<Measurement[]> {
-  const writer = await spawnServer({ DATABASE_URL: databaseUrl });
+  const writer = await spawnServer({ DATABASE_URL: databaseUrl, ...UNLIMITED });
   let reader: ServerProcess = writer;
   try {
     await setup(writer.url);
-    if (options.twoProcesses) reader = await spawnServer({ DATABASE_URL: databaseUrl });
+    if (options.twoProcesses) reader = await spawnServer({ DATABASE_URL: databaseUrl, ...UNLIMITED });
     const subscribers = startSubscribers(reader.wsUrl, options.subscribers, options.events);
     await subscribers.ready;
     const t0 = performance.now();
@@ -91,7 +91,7 @@ export async function benchSubscriptions(
 
 /** One client replaying the whole log from position 0, beside reading the same rows straight from the database. */
 export async function benchCatchUp(label: string, databaseUrl: string, events: number, rawRowsPerSecond: number): Promise<Measurement[]> {
-  const server = await spawnServer({ DATABASE_URL: databaseUrl });
+  const server = await spawnServer({ DATABASE_URL: databaseUrl, ...UNLIMITED });
   try {
     const subscriber = startSubscribers(server.wsUrl, 1, events, '0');
     const result = await subscriber.result;

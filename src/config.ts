@@ -30,6 +30,38 @@ export interface Config {
   readonly subscriptionBuffer: number;
   /** SUBSCRIPTION_POLL_MS: fallback interval at which the log is read when no wake-up arrives. Default 1000. */
   readonly subscriptionPollMs: number;
+  /** AUTH_*: how bearer tokens are checked; absent, the server runs open. */
+  readonly auth: AuthConfig | undefined;
+  /** MAX_QUERY_ALIASES: most aliased fields one operation may have. Default 30. */
+  readonly maxQueryAliases: number;
+  /** MAX_QUERY_COST: largest estimated cost (fields times page sizes) of one operation. Default 10000. */
+  readonly maxQueryCost: number;
+  /** MAX_SUBSCRIPTIONS_PER_CONNECTION: operations one WebSocket may run at once. Default 50. */
+  readonly maxSubscriptionsPerConnection: number;
+  /** MAX_CONNECTIONS_PER_CLIENT: WebSockets one client (user, else address) may hold open. Default 20. */
+  readonly maxConnectionsPerClient: number;
+  /** MUTATION_RATE_LIMIT: mutations per second per client, with bursts of twice that; 0 turns it off. Default 100. */
+  readonly mutationRateLimit: number;
+  /** CORS_ORIGINS: browser origins allowed to call the API and open WebSockets besides the server's own; `*` is any. Default none. */
+  readonly corsOrigins: readonly string[];
+  /** LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. Default info. */
+  readonly logLevel: LogLevel;
+  /** READY_MAX_PROJECTION_LAG: /readyz fails when a read model is further than this many events behind the log. Default 1000. */
+  readonly readyMaxProjectionLag: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface AuthConfig {
+  /** AUTH_JWT_SECRET: shared secret for HS256 tokens. */
+  readonly jwtSecret?: string | undefined;
+  /** AUTH_JWKS_URL: where the public keys for RS256/ES256 tokens are published. */
+  readonly jwksUrl?: URL | undefined;
+  /** AUTH_ISSUER: required `iss` claim, when set. */
+  readonly issuer?: string | undefined;
+  /** AUTH_AUDIENCE: required `aud` claim, when set. */
+  readonly audience?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +82,48 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function authConfig(env: Env): AuthConfig | undefined {
+  const jwtSecret = env.AUTH_JWT_SECRET || undefined;
+  const jwks = env.AUTH_JWKS_URL || undefined;
+  const issuer = env.AUTH_ISSUER || undefined;
+  const audience = env.AUTH_AUDIENCE || undefined;
+  if (jwtSecret === undefined && jwks === undefined) {
+    if (issuer !== undefined) throw new ConfigError('AUTH_ISSUER', 'needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
+    if (audience !== undefined) throw new ConfigError('AUTH_AUDIENCE', 'needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
+    return undefined;
+  }
+  if (jwtSecret !== undefined && jwks !== undefined) throw new ConfigError('AUTH_JWKS_URL', 'cannot be set together with AUTH_JWT_SECRET: choose one');
+  // HS256 with a short secret can be brute-forced offline from any token.
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) throw new ConfigError('AUTH_JWT_SECRET', 'must be at least 32 bytes long');
+  let jwksUrl: URL | undefined;
+  if (jwks !== undefined) {
+    try {
+      jwksUrl = new URL(jwks);
+    } catch {
+      throw new ConfigError('AUTH_JWKS_URL', `must be an http(s) URL, got "${jwks}"`);
+    }
+    if (jwksUrl.protocol !== 'https:' && jwksUrl.protocol !== 'http:') throw new ConfigError('AUTH_JWKS_URL', `must be an http(s) URL, got "${jwks}"`);
+  }
+  return { jwtSecret, jwksUrl, issuer, audience };
+}
+
+function origins(env: Env): string[] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    if (origin === '*') return origin;
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError('CORS_ORIGINS', `must be a comma-separated list of origins like https://app.example.com, got "${origin}"`);
+    }
+    if (url.origin !== origin.replace(/\/$/, '')) throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin (scheme://host[:port], no path)`);
+    return url.origin;
+  });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL || 'file:./data/ledger.db';
   if (!/^(file:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
@@ -57,6 +131,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const synchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS', `must be NORMAL or FULL, got "${env.SQLITE_SYNCHRONOUS}"`);
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   const defaultPageSize = integer(env, 'DEFAULT_PAGE_SIZE', 20, 1, 10_000);
   const maxPageSize = integer(env, 'MAX_PAGE_SIZE', 100, 1, 10_000);
   if (defaultPageSize > maxPageSize) throw new ConfigError('DEFAULT_PAGE_SIZE', `must not exceed MAX_PAGE_SIZE (${maxPageSize})`);
@@ -74,5 +150,14 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     subscriptionBuffer: integer(env, 'SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
     subscriptionPollMs: integer(env, 'SUBSCRIPTION_POLL_MS', 1000, 10, 60_000),
+    auth: authConfig(env),
+    maxQueryAliases: integer(env, 'MAX_QUERY_ALIASES', 30, 0, 10_000),
+    maxQueryCost: integer(env, 'MAX_QUERY_COST', 10_000, 1, 100_000_000),
+    maxSubscriptionsPerConnection: integer(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 50, 1, 100_000),
+    maxConnectionsPerClient: integer(env, 'MAX_CONNECTIONS_PER_CLIENT', 20, 1, 100_000),
+    mutationRateLimit: integer(env, 'MUTATION_RATE_LIMIT', 100, 0, 1_000_000),
+    corsOrigins: origins(env),
+    logLevel,
+    readyMaxProjectionLag: integer(env, 'READY_MAX_PROJECTION_LAG', 1000, 0, 1_000_000_000),
   };
 }

@@ -1,29 +1,40 @@
 /** Reads the configuration, opens the store, serves; SIGTERM/SIGINT drain and exit. */
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './observability/logger.js';
 import { startServer } from './server/http.js';
+
+function authMode(config: Config): string {
+  if (!config.auth) return 'none: open server, every caller may do everything (set AUTH_JWT_SECRET or AUTH_JWKS_URL)';
+  return config.auth.jwtSecret !== undefined ? 'JWT HS256 (AUTH_JWT_SECRET)' : `JWT RS256/ES256 from ${config.auth.jwksUrl}`;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp(config);
+  const log = createLogger(config.logLevel);
+  const app = await createApp(config, { log });
   const server = await startServer(app, { port: config.port, host: config.host });
   const database = config.databaseUrl.startsWith('file:') ? `SQLite ${config.databaseUrl}` : 'PostgreSQL';
-  console.log(JSON.stringify({ level: 'info', msg: 'listening', url: server.url, ws: server.wsUrl, database, auth: 'none (open server)' }));
+  log.info({ url: server.url, ws: server.wsUrl, database, auth: authMode(config) }, 'listening');
+  if (!config.auth) log.warn('authentication is off: anyone who can reach this port can read and write every stream');
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(JSON.stringify({ level: 'info', msg: 'draining', signal }));
+    log.info({ signal }, 'draining');
     const deadline = setTimeout(() => {
-      console.error(JSON.stringify({ level: 'error', msg: 'drain timed out' }));
+      log.error('drain timed out');
       process.exit(1);
     }, config.shutdownTimeoutMs);
     deadline.unref();
     server.close().then(
-      () => process.exit(0),
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
-        console.error(JSON.stringify({ level: 'error', msg: 'drain failed', error: String(error) }));
+        log.error({ err: error }, 'drain failed');
         process.exit(1);
       },
     );
@@ -33,7 +44,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // One line a person can act on: the bad variable, or why the store did not open.
   if (error instanceof ConfigError) console.error(error.message);
-  else console.error('Failed to start:', error instanceof Error ? error.message : error);
+  else console.error(`Failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -205,8 +205,12 @@ describe.each(backends)('GraphQL over HTTP on %s', (backend) => {
     for (let i = 0; i < 7; i++) deep = `owner { accounts { ${deep} } }`;
     const tooDeep = await gql(url, `{ account(id: "acc-1") { ${deep} } }`);
     expect(tooDeep.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'depth' });
+    // Within the depth limit, but every level multiplies the work: the cost limit refuses it.
+    let costly = 'id';
+    for (let i = 0; i < 5; i++) costly = `owner { accounts { ${costly} } }`;
+    expect((await gql(url, `{ account(id: "acc-1") { ${costly} } }`)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'cost' });
     let fine = 'id';
-    for (let i = 0; i < 5; i++) fine = `owner { accounts { ${fine} } }`;
+    for (let i = 0; i < 3; i++) fine = `owner { accounts { ${fine} } }`;
     expect((await gql(url, `{ account(id: "acc-1") { ${fine} } }`)).errors).toBeUndefined();
     const unknown = await gql(url, `{ nope }`);
     expect(unknown.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEventStore } from '../src/eventstore/open.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { ok } from './helpers/graphql.js';
-import { spawnServer } from './helpers/process.js';
+import { UNLIMITED, spawnServer } from './helpers/process.js';
 
 type Outcome = 'acknowledged' | 'refused' | 'transport-error';
 
@@ -33,7 +33,7 @@ describe.each(backends)('graceful shutdown on %s', (backend) => {
   });
 
   it('finishes in-flight commands, and retried commands land exactly once', async () => {
-    const first = await spawnServer({ DATABASE_URL: db.url });
+    const first = await spawnServer({ DATABASE_URL: db.url, ...UNLIMITED });
     await ok(first.url, `mutation { registerUser(input: {userId: "d", email: "d@example.com", name: "D"}) { user { id } } }`);
     await ok(first.url, `mutation { openAccount(input: {accountId: "da", ownerId: "d"}) { account { id } } }`);
 
@@ -62,7 +62,7 @@ describe.each(backends)('graceful shutdown on %s', (backend) => {
     }
 
     // The clients retry whatever was not acknowledged, with the same command ids, on a new process.
-    const second = await spawnServer({ DATABASE_URL: db.url });
+    const second = await spawnServer({ DATABASE_URL: db.url, ...UNLIMITED });
     const retried = await Promise.all(results.map((outcome, i) => (outcome === 'acknowledged' ? outcome : send(second.url, i))));
     expect(retried.every((outcome) => outcome === 'acknowledged')).toBe(true);
     const account = await ok(second.url, `{ account(id: "da") { balance version } }`);

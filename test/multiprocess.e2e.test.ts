@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { ok } from './helpers/graphql.js';
-import { spawnServer, type ServerProcess } from './helpers/process.js';
+import { UNLIMITED, spawnServer, type ServerProcess } from './helpers/process.js';
 import { wsClient } from './helpers/ws.js';
 import { collect, logPositions, strictlyIncreasing } from './helpers/subscribe.js';
 
@@ -34,8 +34,8 @@ describe.each(backends)('subscriptions across processes on %s', (backend) => {
 
   beforeAll(async () => {
     db = await createDatabase(backend);
-    a = await spawnServer({ DATABASE_URL: db.url });
-    b = backend === 'postgresql' ? await spawnServer({ DATABASE_URL: db.url }) : a;
+    a = await spawnServer({ DATABASE_URL: db.url, ...UNLIMITED });
+    b = backend === 'postgresql' ? await spawnServer({ DATABASE_URL: db.url, ...UNLIMITED }) : a;
     await ok(a.url, `mutation { registerUser(input: {userId: "mp", email: "mp@example.com", name: "MP"}) { user { id } } }`);
     for (let w = 0; w < 8; w++) await ok(a.url, `mutation($id: ID!) { openAccount(input: {accountId: $id, ownerId: "mp"}) { account { id } } }`, { id: `mp-${w}` });
   });
@@ -78,7 +78,7 @@ describe.each(backends)('subscriptions across processes on %s', (backend) => {
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);
     await writing;
-    b = await spawnServer({ DATABASE_URL: db.url });
+    b = await spawnServer({ DATABASE_URL: db.url, ...UNLIMITED });
     if (backend === 'sqlite') a = b;
     else await write(8, 2);
     const resumed = collect(subscriber(), EVENTS, position, { after: seen.at(-1) });

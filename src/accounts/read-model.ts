@@ -61,3 +61,10 @@ export async function accountSummary(client: ReadClient, accountId: string): Pro
     select: { accountId: true, totalDeposits: true, totalWithdrawals: true, transactionCount: true, createdAt: true, lastActivity: true },
   });
 }
+
+/** The owner of each account id (null for an unknown id), in one query. */
+export async function ownersOfAccounts(client: ReadClient, accountIds: readonly string[]): Promise<Array<string | null>> {
+  const rows = await client.accountReadModel.findMany({ where: { accountId: { in: [...accountIds] } }, select: { accountId: true, ownerId: true } });
+  const owners = new Map(rows.map((row) => [row.accountId, row.ownerId]));
+  return accountIds.map((id) => owners.get(id) ?? null);
+}

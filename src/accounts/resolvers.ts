@@ -11,6 +11,7 @@ import type { AccountEvent } from './events.js';
 import type { Recorded } from '../domain/decider.js';
 import type { CommandResult } from '../commands/handler.js';
 import type { AccountState } from './decider.js';
+import { ownerFilter, requireSelf, requireStreamAccess } from '../auth/policy.js';
 
 function payload(result: CommandResult<AccountState>) {
   const account = accountView(result.state, result.version);
@@ -20,26 +21,45 @@ function payload(result: CommandResult<AccountState>) {
 
 export const accountResolvers: Resolvers = {
   Query: {
-    async account(_, args, { app }) {
-      const loaded = await app.accounts.loadAt(args.id, { version: args.version, asOf: args.asOf });
+    async account(_, args, context) {
+      await requireStreamAccess(context, args.id);
+      const loaded = await context.app.accounts.loadAt(args.id, { version: args.version, asOf: args.asOf });
       return loaded && !loaded.foreignType ? accountView(loaded.state, loaded.version) : null;
     },
-    async accounts(_, args, { app }) {
+    async accounts(_, args, context) {
+      const { app } = context;
+      const ownerId = ownerFilter(context, args.ownerId);
       const limit = pageSize(args.first, app.config);
-      const page = await listAccounts(app.store.client, { ownerId: args.ownerId ?? undefined, after: parseCursor(args.after), limit });
+      const page = await listAccounts(app.store.client, { ownerId, after: parseCursor(args.after), limit });
       return toPage(page.accounts, page.hasMore, (account) => account.openedPosition);
     },
-    accountSummary: (_, args, { app }) => accountSummary(app.store.client, args.id),
+    async accountSummary(_, args, context) {
+      await requireStreamAccess(context, args.id);
+      return accountSummary(context.app.store.client, args.id);
+    },
   },
   Mutation: {
-    openAccount: async (_, { input }, context) => payload(await openAccount(context.app, input, commandMeta(context, input))),
-    deposit: async (_, { input }, context) => payload(await deposit(context.app, input, commandMeta(context, input))),
-    withdraw: async (_, { input }, context) => payload(await withdraw(context.app, input, commandMeta(context, input))),
-    closeAccount: async (_, { input }, context) => payload(await closeAccount(context.app, input, commandMeta(context, input))),
+    async openAccount(_, { input }, context) {
+      requireSelf(context, input.ownerId);
+      return payload(await openAccount(context.app, input, commandMeta(context, input)));
+    },
+    async deposit(_, { input }, context) {
+      await requireStreamAccess(context, input.accountId);
+      return payload(await deposit(context.app, input, commandMeta(context, input)));
+    },
+    async withdraw(_, { input }, context) {
+      await requireStreamAccess(context, input.accountId);
+      return payload(await withdraw(context.app, input, commandMeta(context, input)));
+    },
+    async closeAccount(_, { input }, context) {
+      await requireStreamAccess(context, input.accountId);
+      return payload(await closeAccount(context.app, input, commandMeta(context, input)));
+    },
   },
   Subscription: {
     accountChanged: {
       subscribe: async (_, args, context) => {
+        await requireStreamAccess(context, args.id);
         // Join the live log first, then load: nothing committed in between is missed.
         const live = subscribeEvents(context, { streamId: args.id });
         const loaded = await context.app.accounts.load(args.id).catch(async (error: unknown) => {

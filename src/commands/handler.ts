@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../domain/decider.js';
-import { ConcurrencyConflict, alreadyExists, badInput } from '../domain/errors.js';
+import { ConcurrencyConflict, DomainError, alreadyExists, badInput } from '../domain/errors.js';
 import type { JsonObject, StoredEvent } from '../eventstore/types.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { AggregateRepository, Loaded } from './repository.js';
@@ -38,15 +38,43 @@ export interface CommandResult<State> {
   readonly events: readonly StoredEvent[];
 }
 
+/** What the handler reports as it works (metrics); every method is optional to implement. */
+export interface CommandObserver {
+  /** A command finished: `ok`, or the error code it failed with (`error` when unexpected). */
+  finished?(commandType: string, outcome: string): void;
+  conflict?(commandType: string): void;
+  retried?(commandType: string): void;
+  appended?(streamType: string, events: number, seconds: number): void;
+}
+
 const MAX_ATTEMPTS = 20;
 const MAX_COMMAND_ID = 200;
 
 export class CommandHandler {
   private readonly lock = new KeyedLock();
 
-  constructor(private readonly clock: () => Date = () => new Date()) {}
+  constructor(
+    private readonly clock: () => Date = () => new Date(),
+    private readonly observer: CommandObserver = {},
+  ) {}
 
   async handle<State, Command, Event extends DomainEvent>(
+    repository: AggregateRepository<State, Command, Event>,
+    streamId: string,
+    command: Command,
+    options: CommandOptions,
+  ): Promise<CommandResult<State>> {
+    try {
+      const result = await this.run(repository, streamId, command, options);
+      this.observer.finished?.(options.commandType, 'ok');
+      return result;
+    } catch (error) {
+      this.observer.finished?.(options.commandType, error instanceof DomainError ? error.code : 'error');
+      throw error;
+    }
+  }
+
+  private async run<State, Command, Event extends DomainEvent>(
     repository: AggregateRepository<State, Command, Event>,
     streamId: string,
     command: Command,
@@ -73,9 +101,13 @@ export class CommandHandler {
         if (loaded.foreignType) {
           throw alreadyExists(`Id ${streamId} already belongs to a ${loaded.foreignType}`, { id: streamId });
         }
-        if (expected !== undefined && expected !== loaded.version) throw new ConcurrencyConflict(streamId, expected, loaded.version);
+        if (expected !== undefined && expected !== loaded.version) {
+          this.observer.conflict?.(options.commandType);
+          throw new ConcurrencyConflict(streamId, expected, loaded.version);
+        }
         const events = repository.decider.decide(command, loaded.state, { now: this.clock() });
         if (events.length === 0 && commandId === undefined) return { state: loaded.state, version: loaded.version, events: [] };
+        const started = performance.now();
         const result = await repository.store.append({
           streamId,
           streamType: repository.decider.streamType,
@@ -85,6 +117,7 @@ export class CommandHandler {
         });
         switch (result.status) {
           case 'appended': {
+            this.observer.appended?.(repository.decider.streamType, result.events.length, (performance.now() - started) / 1000);
             const next: Loaded<State> = repository.fold(loaded, result.events);
             repository.committed(streamId, loaded.version, next);
             return { state: next.state, version: next.version, events: result.events };
@@ -93,9 +126,11 @@ export class CommandHandler {
             return this.replay(repository, streamId, options.commandType, result.command);
           case 'conflict':
             repository.forget(streamId);
+            this.observer.conflict?.(options.commandType);
             if (expected !== undefined) throw new ConcurrencyConflict(streamId, expected, result.actualVersion);
             // Jittered backoff, so a writer that keeps losing the race to a busier one gets its turn.
             await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+            this.observer.retried?.(options.commandType);
             break;
         }
       }

@@ -12,6 +12,8 @@ export const ErrorCode = {
   AccountClosed: 'ACCOUNT_CLOSED',
   Unauthenticated: 'UNAUTHENTICATED',
   Forbidden: 'FORBIDDEN',
+  RateLimited: 'RATE_LIMITED',
+  LimitExceeded: 'LIMIT_EXCEEDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

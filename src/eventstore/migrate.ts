@@ -50,6 +50,11 @@ function migrationsList(dialect: Dialect) {
   };
 }
 
+/** Names of the migrations this build ships for a database. */
+export function migrationNames(databaseUrl: string): string[] {
+  return migrationsList(dialectOf(databaseUrl)).migrationDirectories.map((directory) => directory.path);
+}
+
 /** Names of the migrations recorded as finished; empty when the table does not exist yet. */
 async function appliedMigrations(databaseUrl: string, dialect: Dialect): Promise<Set<string>> {
   const sql = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';

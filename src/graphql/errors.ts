@@ -22,12 +22,8 @@ const REQUEST_CODES = new Set([
   'FORBIDDEN',
 ]);
 
+/** Where the detail of a masked error goes (the server log). */
 export type ErrorLogger = (error: unknown) => void;
-
-let logUnexpected: ErrorLogger = (error) => console.error('Unexpected error:', error);
-export function setErrorLogger(logger: ErrorLogger): void {
-  logUnexpected = logger;
-}
 
 /**
  * The error behind GraphQL's wrappers. Duck-typed rather than `instanceof
@@ -55,7 +51,7 @@ function location(formatted: GraphQLFormattedError) {
   };
 }
 
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, logUnexpected: ErrorLogger): GraphQLFormattedError {
   const cause = rootCause(error);
   if (cause instanceof DomainError) {
     return { message: cause.message, ...location(formatted), extensions: { ...cause.details, code: cause.code } };
@@ -82,6 +78,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 }
 
 /** For transports that hand over GraphQLError objects (graphql-ws). */
-export function formatGraphQLError(error: GraphQLError): GraphQLFormattedError {
-  return formatError(error.toJSON(), error);
+export function formatGraphQLError(error: GraphQLError, logUnexpected: ErrorLogger): GraphQLFormattedError {
+  return formatError(error.toJSON(), error, logUnexpected);
 }

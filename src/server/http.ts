@@ -1,6 +1,8 @@
 /**
  * HTTP and WebSocket on one port: POST /graphql (Apollo Server 5 on
- * Express 5), ws://.../graphql (graphql-ws), GET /healthz.
+ * Express 5), ws://.../graphql (graphql-ws), GET /healthz, /readyz, /metrics.
+ * Every request gets an id (X-Request-Id, echoed back) that every log line
+ * written while serving it carries.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +14,16 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import express, { type ErrorRequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 import type { App } from '../app.js';
+import { createVerifier } from '../auth/verify.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
-import { depthLimit } from '../graphql/limits.js';
+import { aliasLimit, depthLimit } from '../graphql/limits.js';
 import { buildSchema } from '../graphql/schema.js';
+import { withRequestId } from '../observability/logger.js';
+import { authenticate, principalOf } from './authenticate.js';
+import { cors } from './cors.js';
+import { clientKey, createGuard } from './guard.js';
+import { healthz, metricsEndpoint, readyz } from './health.js';
 import { attachWebSocket } from './websocket.js';
 
 export interface RunningServer {
@@ -50,16 +58,20 @@ const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string
 
 export async function startServer(app: App, options: { port: number; host: string }): Promise<RunningServer> {
   const schema = buildSchema();
-  const rules = [depthLimit(app.config.maxQueryDepth)];
+  const rules = [depthLimit(app.config.maxQueryDepth), aliasLimit(app.config.maxQueryAliases)];
+  const verify = createVerifier(app.config.auth);
+  const guard = createGuard(schema, app);
   const expressApp = express();
   expressApp.disable('x-powered-by');
+  expressApp.disable('etag');
   const httpServer = createServer(expressApp);
-  const ws = attachWebSocket(httpServer, app, { schema, rules, maxTokens: MAX_TOKENS });
+  const ws = attachWebSocket(httpServer, app, { schema, rules, guard, verify, maxTokens: MAX_TOKENS });
+  let draining = false;
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     validationRules: rules,
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error, (cause) => app.log.error({ err: cause }, 'unexpected error')),
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [
@@ -69,11 +81,20 @@ export async function startServer(app: App, options: { port: number; host: strin
       {
         // Subscriptions live on the WebSocket; over HTTP they would only ever answer null.
         requestDidStart: async () => ({
-          didResolveOperation: async ({ operation }) => {
+          didResolveOperation: async ({ operation, document, request, contextValue }) => {
             if (operation?.operation === 'subscription') {
               throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at this same path', {
                 extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
               });
+            }
+            const refused = guard({ document, operationName: request.operationName, variables: request.variables, client: contextValue.client });
+            if (refused) throw refused;
+          },
+          didEncounterErrors: async ({ errors }) => {
+            // Limits that are validation rules are counted here; the guard counts its own.
+            for (const error of errors) {
+              const limit = error.extensions?.limit;
+              if (limit === 'depth' || limit === 'aliases') app.metrics.rateLimited.inc({ limit });
             }
           },
         }),
@@ -82,22 +103,36 @@ export async function startServer(app: App, options: { port: number; host: strin
   });
   await apollo.start();
 
-  expressApp.get('/healthz', async (_req, res) => {
-    try {
-      const head = await app.store.headPosition();
-      res.json({ status: 'ok', head: head.toString() });
-    } catch {
-      res.status(503).json({ status: 'unavailable' });
-    }
+  // A request id for every request, on every log line written while serving it, and one access-log line.
+  expressApp.use((req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    const started = performance.now();
+    res.on('finish', () => {
+      withRequestId(requestId, () =>
+        app.log.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request'),
+      );
+    });
+    withRequestId(requestId, next);
   });
+  expressApp.get('/healthz', healthz(app));
+  expressApp.get('/readyz', readyz(app, () => draining));
+  expressApp.get('/metrics', metricsEndpoint(app));
   expressApp.use(
     '/graphql',
+    cors(app.config.corsOrigins),
+    authenticate(app, verify),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const given = req.headers['x-request-id'];
-        const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        return createContext(app, requestId);
+      context: async ({ req, res }) => {
+        const principal = principalOf(res);
+        return createContext(app, {
+          requestId: res.locals.requestId as string,
+          principal,
+          client: clientKey(principal.kind === 'user' ? principal.userId : undefined, req.socket.remoteAddress),
+        });
       },
     }),
   );
@@ -118,6 +153,7 @@ export async function startServer(app: App, options: { port: number; host: strin
     url: `http://${host}:${address.port}/graphql`,
     wsUrl: `ws://${host}:${address.port}/graphql`,
     close: () => (closing ??= (async () => {
+      draining = true;
       await apollo.stop();
       await app.close();
     })()),

@@ -1,21 +1,39 @@
 /**
- * graphql-ws on the same port and path as HTTP. Apollo's validation rules
- * and error formatting do not run here, so the same limits and the same
- * masking are applied explicitly.
+ * graphql-ws on the same port and path as HTTP. Apollo's validation rules,
+ * plugins and error formatting do not run here, so the same limits, the
+ * same authentication and the same masking are applied explicitly.
+ *
+ * - Browsers must come from an allowed origin (the upgrade answers 403).
+ * - With authentication on, `connectionParams.authorization` must hold a
+ *   valid "Bearer <token>": missing closes with 4401, invalid or expired
+ *   with 4403, and a connection is closed with 4403 when its token expires.
+ * - A client (user, else address) may hold MAX_CONNECTIONS_PER_CLIENT
+ *   sockets (more close with 4430) and run MAX_SUBSCRIPTIONS_PER_CONNECTION
+ *   operations on each.
  */
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, parse, validate, specifiedRules, getOperationAST, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, execute, getOperationAST, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { CloseCode as ProtocolCloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
-import { createContext } from '../graphql/context.js';
+import type { Principal } from '../auth/principal.js';
+import type { TokenVerifier } from '../auth/verify.js';
+import { DomainError, ErrorCode } from '../domain/errors.js';
+import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { formatGraphQLError } from '../graphql/errors.js';
+import { withRequestId } from '../observability/logger.js';
 import { sharedSubscribe } from '../subscriptions/shared-execution.js';
+import { CloseCode } from '../subscriptions/close-codes.js';
+import { originAllowed } from './cors.js';
+import { clientKey, type OperationGuard } from './guard.js';
 
 export interface WebSocketOptions {
   schema: GraphQLSchema;
   rules: readonly ValidationRule[];
+  guard: OperationGuard;
+  verify: TokenVerifier;
   /** Close sockets that do not send connection_init within this many ms. */
   connectionInitTimeoutMs?: number;
   /** Ping idle clients this often (ms); a client that misses a pong is dropped. */
@@ -23,16 +41,91 @@ export interface WebSocketOptions {
   maxTokens?: number;
 }
 
+interface Connection {
+  principal: Principal;
+  client: string;
+  expiry?: NodeJS.Timeout;
+}
+
+/** The longest a timer may wait in Node; later token expiries are not scheduled. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function attachWebSocket(httpServer: Server, app: App, options: WebSocketOptions) {
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+  const { config, metrics, log } = app;
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: 1024 * 1024,
+    verifyClient: (info, done) => {
+      const allowed = originAllowed(info.origin || undefined, info.req, config.corsOrigins);
+      if (!allowed) log.info({ origin: info.origin }, 'websocket refused: origin not allowed');
+      done(allowed, 403, 'Origin not allowed');
+    },
+  });
+  const connections = new WeakMap<object, Connection>();
+  const perClient = new Map<string, number>();
+  const logError = (cause: unknown) => log.error({ err: cause }, 'unexpected error');
+  const inScope = <T>(args: ExecutionArgs, run: () => T): T => withRequestId((args.contextValue as GraphQLContext).requestId, run);
+
   const cleanup = useServer(
     {
       schema: options.schema,
-      subscribe: (args) => sharedSubscribe(args),
+      execute: (args) => inScope(args, () => execute(args)),
+      subscribe: (args) => inScope(args, () => sharedSubscribe(args)),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? 3_000,
-      // The place authentication hooks in (connectionParams.authorization).
-      onConnect: () => true,
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        const authorization = ctx.connectionParams?.authorization;
+        let principal: Principal;
+        try {
+          principal = await options.verify(typeof authorization === 'string' ? authorization : undefined);
+        } catch (error) {
+          const reason = error instanceof DomainError ? String(error.details.reason ?? 'invalid') : 'unavailable';
+          metrics.authFailures.inc({ reason });
+          if (reason === 'unavailable') log.error({ err: error }, 'token verification failed (key server unreachable?)');
+          // graphql-ws's codes: 4401 asks for credentials, 4403 refuses the ones given.
+          if (reason === 'missing') socket.close(ProtocolCloseCode.Unauthorized, 'Unauthorized: send connectionParams.authorization');
+          else if (reason === 'unavailable') socket.close(ProtocolCloseCode.InternalServerError, 'Authentication is unavailable');
+          else socket.close(ProtocolCloseCode.Forbidden, `Forbidden: ${reason} token`);
+          return false;
+        }
+        const client = clientKey(principal.kind === 'user' ? principal.userId : undefined, ctx.extra.request.socket.remoteAddress);
+        const open = perClient.get(client) ?? 0;
+        if (open >= config.maxConnectionsPerClient) {
+          metrics.rateLimited.inc({ limit: 'connections' });
+          socket.close(CloseCode.TooManyConnections, `Too many connections: at most ${config.maxConnectionsPerClient} per client`);
+          return false;
+        }
+        perClient.set(client, open + 1);
+        const connection: Connection = { principal, client };
+        if (principal.kind === 'user' && principal.expiresAt) {
+          const remaining = principal.expiresAt.getTime() - Date.now();
+          if (remaining < MAX_TIMER_MS) {
+            connection.expiry = setTimeout(() => socket.close(ProtocolCloseCode.Forbidden, 'Forbidden: token expired'), Math.max(0, remaining));
+            connection.expiry.unref();
+          }
+        }
+        connections.set(ctx, connection);
+        return true;
+      },
+      onClose: (ctx) => {
+        const connection = connections.get(ctx);
+        if (!connection) return;
+        connections.delete(ctx);
+        clearTimeout(connection.expiry);
+        const open = (perClient.get(connection.client) ?? 1) - 1;
+        if (open <= 0) perClient.delete(connection.client);
+        else perClient.set(connection.client, open);
+      },
       onSubscribe: (ctx, _id, payload) => {
+        const connection = connections.get(ctx);
+        if (!connection) return [new GraphQLError('Connection not initialised')];
+        // This operation is already counted in ctx.subscriptions once it is running; the new one is not yet.
+        if (Object.keys(ctx.subscriptions).length >= config.maxSubscriptionsPerConnection) {
+          metrics.rateLimited.inc({ limit: 'subscriptions' });
+          const cause = new DomainError(ErrorCode.LimitExceeded, `Too many operations on this connection: at most ${config.maxSubscriptionsPerConnection}`, { limit: 'subscriptions' });
+          return [new GraphQLError(cause.message, { originalError: cause })];
+        }
         let document;
         try {
           document = parse(payload.query, { maxTokens: options.maxTokens ?? 10_000 });
@@ -40,24 +133,40 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
           return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
         }
         const errors = validate(options.schema, document, [...specifiedRules, ...options.rules]);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) {
+          for (const error of errors) {
+            const limit = error.extensions?.limit;
+            if (limit === 'depth' || limit === 'aliases') metrics.rateLimited.inc({ limit });
+          }
+          return errors;
+        }
         if (!getOperationAST(document, payload.operationName)) return [new GraphQLError('Unknown operation name', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+        const refused = options.guard({ document, operationName: payload.operationName, variables: payload.variables, client: connection.client });
+        if (refused) return [refused];
         return {
           schema: options.schema,
           document,
           variableValues: payload.variables ?? undefined,
           operationName: payload.operationName ?? undefined,
-          contextValue: createContext(app, randomUUID(), (code, reason) => ctx.extra.socket.close(code, reason)),
+          contextValue: createContext(app, {
+            requestId: randomUUID(),
+            principal: connection.principal,
+            client: connection.client,
+            closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
+          }),
         };
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map(formatGraphQLError),
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(formatGraphQLError) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphQLError(error, logError)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => formatGraphQLError(error, logError)) } : undefined,
     },
     wsServer,
   );
   // Keep-alive: ping every client; one that did not answer the previous ping is gone.
   const alive = new WeakSet<object>();
   wsServer.on('connection', (socket) => {
+    metrics.webSockets.inc();
+    socket.once('close', () => metrics.webSockets.dec());
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
   });

@@ -2,4 +2,6 @@
 export const CloseCode = {
   /** The subscriber left more than SUBSCRIPTION_BUFFER live events unread; resubscribe with afterPosition. */
   SlowConsumer: 4413,
+  /** The client (user, else address) already holds MAX_CONNECTIONS_PER_CLIENT connections. */
+  TooManyConnections: 4430,
 } as const;

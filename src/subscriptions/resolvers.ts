@@ -1,5 +1,6 @@
 /** The eventAppended subscription. */
 import { badInput } from '../domain/errors.js';
+import { requireLogAccess } from '../auth/policy.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { parseCursor } from '../graphql/pagination.js';
@@ -24,7 +25,8 @@ export function subscribeEvents(context: GraphQLContext, filter: EventFilter, af
 export const subscriptionResolvers: Resolvers = {
   Subscription: {
     eventAppended: {
-      subscribe: (_, args, context) => {
+      subscribe: async (_, args, context) => {
+        await requireLogAccess(context, args.streamId);
         if (args.types && args.types.length > MAX_TYPES) throw badInput(`types may list at most ${MAX_TYPES} event types`, { field: 'types' });
         const filter: EventFilter = {
           ...(args.streamId ? { streamId: args.streamId } : {}),

@@ -4,7 +4,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/http.js';
 
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): Config {
-  return loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', ...overrides });
+  // Quiet logs, and no per-client limits unless a test sets them: test clients all come from one address.
+  return loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent', MUTATION_RATE_LIMIT: '0', MAX_CONNECTIONS_PER_CLIENT: '100000', ...overrides });
 }
 
 export async function startTestServer(databaseUrl: string, overrides: Record<string, string> = {}): Promise<{ app: App; server: RunningServer }> {

@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/**
+ * Limits that exist for clients across the internet, lifted for load that
+ * comes from one test or benchmark process (tests about limits set their own).
+ */
+export const UNLIMITED = { MUTATION_RATE_LIMIT: '0', MAX_CONNECTIONS_PER_CLIENT: '100000' } as const;
+
 export interface ServerProcess {
   readonly child: ChildProcess;
   readonly url: string;
