@@ -1,18 +1,24 @@
 /** A plain GraphQL-over-HTTP client (fetch, keep-alive), as any frontend would send. */
 export interface GraphQLResponse<Data = Record<string, any>> {
   status: number;
+  headers: Headers;
   data?: Data | null;
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
 }
 
-export async function gql<Data = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
+export async function gql<Data = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<Data>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as Omit<GraphQLResponse<Data>, 'status'>;
-  return { status: response.status, ...body };
+  return { ...body, status: response.status, headers: response.headers };
 }
 
 /** The data of a response that must have succeeded. */

@@ -30,3 +30,42 @@ export function wsRequest<Data = Record<string, any>>(client: Client, query: str
     );
   });
 }
+
+/**
+ * Opens a raw graphql-ws socket, sends connection_init with `payload`, and
+ * resolves with how it ended: acknowledged, or closed with a code.
+ */
+export function connectRaw(url: string, payload?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ acked: boolean; code?: number; reason?: string; socket: WebSocket }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, 'graphql-transport-ws', { headers });
+    const timer = setTimeout(() => reject(new Error('No answer to connection_init')), 10_000);
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', ...(payload ? { payload } : {}) })));
+    socket.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'connection_ack') {
+        clearTimeout(timer);
+        resolve({ acked: true, socket });
+      }
+    });
+    socket.on('close', (code, reason) => {
+      clearTimeout(timer);
+      resolve({ acked: false, code, reason: reason.toString(), socket });
+    });
+    socket.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      resolve({ acked: false, code: res.statusCode, socket });
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+/** Resolves with the close code once `socket` closes (rejects after `timeoutMs`). */
+export function closed(socket: WebSocket, timeoutMs = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (socket.readyState === WebSocket.CLOSED) return reject(new Error('Socket already closed'));
+    const timer = setTimeout(() => reject(new Error('Socket did not close')), timeoutMs);
+    socket.once('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
