@@ -120,8 +120,8 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
       onSubscribe: (ctx, _id, payload) => {
         const connection = connections.get(ctx);
         if (!connection) return [new GraphQLError('Connection not initialised')];
-        // This operation is already counted in ctx.subscriptions once it is running; the new one is not yet.
-        if (Object.keys(ctx.subscriptions).length >= config.maxSubscriptionsPerConnection) {
+        // graphql-ws has already entered this operation in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > config.maxSubscriptionsPerConnection) {
           metrics.rateLimited.inc({ limit: 'subscriptions' });
           const cause = new DomainError(ErrorCode.LimitExceeded, `Too many operations on this connection: at most ${config.maxSubscriptionsPerConnection}`, { limit: 'subscriptions' });
           return [new GraphQLError(cause.message, { originalError: cause })];
