@@ -17,6 +17,7 @@ import { formatError } from '../graphql/errors.js';
 import { depthLimit } from '../graphql/limits.js';
 import { buildSchema } from '../graphql/schema.js';
 import { attachWebSocket } from './websocket.js';
+import { webPages } from './web.js';
 
 export interface RunningServer {
   readonly httpServer: Server;
@@ -90,6 +91,7 @@ export async function startServer(app: App, options: { port: number; host: strin
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  expressApp.use(webPages());
   expressApp.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),
