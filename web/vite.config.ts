@@ -23,6 +23,10 @@ export default defineConfig({
     // Monaco (GraphiQL's editor) is large; the server sends it once and the browser keeps it.
     chunkSizeWarningLimit: 6000,
     rollupOptions: {
+      // React libraries mark client modules with "use client", which means nothing in a plain bundle.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
       input: {
         ide: join(here, 'ide', 'index.html'),
         explorer: join(here, 'explorer', 'index.html'),
