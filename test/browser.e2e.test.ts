@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from '../src/server/http.js';
 import { testConfig } from './helpers/app.js';
 import { launchBrowser, type Browser } from './helpers/browser.js';
 import { createDatabase, type TestDatabase } from './helpers/databases.js';
-import { api, waitFor, watchContext, type PageWatch } from './helpers/pages.js';
+import { api, ideResponse, runIdeTab, waitFor, watchContext, type PageWatch } from './helpers/pages.js';
 
 let db: TestDatabase;
 let server: RunningServer;
@@ -48,11 +48,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** The text GraphiQL's response editor shows (Monaco draws spaces as no-break spaces). */
-async function responseText(ide: Page): Promise<string> {
-  return ((await ide.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
-}
-
 describe('GraphQL IDE at GET /graphql', () => {
   it('loads from this server only, runs a query and receives a subscription event', async () => {
     const calls = api(server.url);
@@ -66,27 +61,27 @@ describe('GraphQL IDE at GET /graphql', () => {
     await page.locator('.graphiql-container').waitFor({ timeout: 20_000 });
 
     // The first example tab lists the log; run it.
-    await page.locator('.graphiql-execute-button').click();
+    await runIdeTab(page, 'RecentEvents');
     await waitFor('the query result', async () => {
-      const text = await responseText(page!);
+      const text = await ideResponse(page!);
       return text.includes('"user_registered"') && text.includes(ownerId) && text.includes('"account_created"');
     });
 
     // The last example tab is a live eventAppended subscription over graphql-ws.
     await page.locator('.graphiql-tab', { hasText: 'LiveEvents' }).click();
-    await page.locator('.graphiql-execute-button').click();
+    await runIdeTab(page, 'LiveEvents');
     await waitFor('the subscribe message', () => watch.sentFrames.some((frame) => frame.includes('"subscribe"') && frame.includes('LiveEvents')));
     // A deposit made just as the server registers the subscription may precede it: deposit until one arrives.
     let seen = false;
     for (let attempt = 1; attempt <= 5 && !seen; attempt++) {
       const position = await calls.deposit(accountId, `0.0${attempt}`);
-      seen = await waitFor('the subscription event', async () => (await responseText(page!)).includes(`"position": "${position}"`), 2_000).then(
+      seen = await waitFor('the subscription event', async () => (await ideResponse(page!)).includes(`"position": "${position}"`), 2_000).then(
         () => true,
         () => false,
       );
     }
     expect(seen).toBe(true);
-    const text = await responseText(page);
+    const text = await ideResponse(page);
     expect(text).toContain('"money_deposited"');
     expect(text).toContain(accountId);
   });

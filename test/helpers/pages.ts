@@ -40,13 +40,27 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+/**
+ * Runs the IDE's active tab once its editor shows `operationName` (GraphiQL
+ * ignores the run button until the editor holds the tab's text).
+ */
+export async function runIdeTab(ide: Page, operationName: string): Promise<void> {
+  await waitFor(`the editor to show ${operationName}`, async () => ((await ide.locator('.graphiql-query-editor').textContent()) ?? '').includes(operationName), 20_000);
+  await ide.locator('.graphiql-execute-button').click();
+}
+
+/** The text GraphiQL's response editor shows (Monaco draws spaces as no-break spaces). */
+export async function ideResponse(ide: Page): Promise<string> {
+  return ((await ide.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
+}
+
 /** The API calls the browser tests make to create what the pages should show. */
 export function api(url: string) {
   return {
     async registerUser(name: string): Promise<string> {
       const data = await ok(url, 'mutation($n: String!, $e: String!) { registerUser(input: { name: $n, email: $e }) { user { id } } }', {
         n: name,
-        e: `${name.toLowerCase()}-${Date.now()}@example.com`,
+        e: `${name.toLowerCase()}@example.com`,
       });
       return data.registerUser.user.id as string;
     },

@@ -15,7 +15,7 @@ export function toCents(text: string): bigint {
 export function formatCents(cents: bigint): string {
   const negative = cents < 0n;
   const absolute = negative ? -cents : cents;
-  const whole = (absolute / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const whole = (absolute / 100n).toString();
   const fraction = (absolute % 100n).toString().padStart(2, '0');
   return `${negative ? '-' : ''}${whole}.${fraction}`;
 }

@@ -6,7 +6,7 @@ export interface ExampleTab {
 
 export const exampleTabs: ExampleTab[] = [
   {
-    query: `# Ledger: an event-sourced bank. Run each tab in turn (Ctrl-Enter).
+    query: `# Run with Ctrl-Enter or the play button.
 # The first page of the global event log, oldest first:
 query RecentEvents {
   events(first: 20) {
