@@ -3,10 +3,13 @@
  * real (SQLite) database. Every request the browser makes must go to the
  * server's own origin; nothing is stubbed.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createApp } from '../src/app.js';
 import { startServer, type RunningServer } from '../src/server/http.js';
+import { WEB_DIST } from '../src/server/web.js';
 import { testConfig } from './helpers/app.js';
 import { launchBrowser, type Browser } from './helpers/browser.js';
 import { createDatabase, type TestDatabase } from './helpers/databases.js';
@@ -25,6 +28,7 @@ async function serve(port: number): Promise<RunningServer> {
 }
 
 beforeAll(async () => {
+  if (!existsSync(join(WEB_DIST, 'explorer', 'index.html'))) throw new Error('The browser pages are not built: run npm run build:web');
   db = await createDatabase('sqlite');
   server = await serve(0);
   origin = new URL(server.url).origin;

@@ -20,12 +20,13 @@ const HOST = /^[\w.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/;
 
 /**
  * Only this origin: scripts, workers, fonts and images from the server itself;
- * fetch to it and its WebSocket (ws: or wss: on the same host). The editor
+ * fetch to it and its WebSocket (ws: or wss: on the same host and port). The editor
  * (Monaco, in GraphiQL) sets element styles at run time, hence inline styles.
  */
 function contentSecurityPolicy(req: Request): string {
   const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : undefined;
-  const socket = host ? ` ${req.secure ? 'wss' : 'ws'}://${host}` : '';
+  // Both schemes: behind a TLS proxy the page is https and its socket wss.
+  const socket = host ? ` ws://${host} wss://${host}` : '';
   return [
     "default-src 'self'",
     "script-src 'self'",
