@@ -179,4 +179,23 @@ describe('Event explorer at GET /explorer', () => {
     expect(positions.slice(shown.length)).toContain(warmUp.at(-1));
     expect(positions.slice(shown.length).every((shownBefore) => warmUp.includes(shownBefore))).toBe(true);
   });
+  it('says when a stream has no events, and sends the token field as Authorization and connectionParams', async () => {
+    page = await browser.context.newPage();
+    await page.goto(`${origin}/explorer?stream=nobody-here`);
+    await page.getByTestId('stream-empty').waitFor();
+    expect(await page.getByTestId('stream-empty').textContent()).toContain('No events for “nobody-here”');
+
+    await page.getByLabel('Access token (sent as Authorization: Bearer)').fill('t0ken');
+    // Saving reloads the page, which asks for the stream again, now with the token.
+    const query = page.waitForRequest((request) => request.url() === server.url && request.method() === 'POST');
+    await page.getByRole('button', { name: 'Use' }).click();
+    try {
+      expect((await query).headers()['authorization']).toBe('Bearer t0ken');
+      await waitFor('connection_init with the token', () =>
+        watch.sentFrames.some((frame) => frame.includes('"connection_init"') && frame.includes('"authorization":"Bearer t0ken"')),
+      );
+    } finally {
+      await page.evaluate('localStorage.clear()');
+    }
+  });
 });
