@@ -1,8 +1,10 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed resolvers from schema.graphql (SDL first). `npm run codegen` writes
- * them; `npm run codegen:check` (part of `npm test`) fails when they are stale.
+ * Typed resolvers from schema.graphql (SDL first), and typed operations for
+ * the event explorer (web/explorer) from the documents it sends.
+ * `npm run codegen` writes them; `npm run codegen:check` (part of `npm test`)
+ * fails when they are stale.
  */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
@@ -24,6 +26,20 @@ const config: CodegenConfig = {
           AccountSummary: '../../accounts/read-model.js#AccountSummaryView',
           User: '../../users/view.js#UserView',
           Event: '../../eventstore/types.js#StoredEvent',
+        },
+      },
+    },
+    'web/explorer/gql/': {
+      documents: ['web/explorer/**/*.{ts,tsx}', '!web/explorer/gql/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: {
+          DateTime: 'string',
+          JSON: 'unknown',
+          Decimal: 'string',
         },
       },
     },

@@ -25,6 +25,7 @@ import { cors } from './cors.js';
 import { clientKey, createGuard } from './guard.js';
 import { healthz, metricsEndpoint, readyz } from './health.js';
 import { attachWebSocket } from './websocket.js';
+import { webPages } from './web.js';
 
 export interface RunningServer {
   readonly httpServer: Server;
@@ -120,6 +121,8 @@ export async function startServer(app: App, options: { port: number; host: strin
   expressApp.get('/healthz', healthz(app));
   expressApp.get('/readyz', readyz(app, () => draining));
   expressApp.get('/metrics', metricsEndpoint(app));
+  // The IDE and explorer pages need no token: they ask for one and send it with their requests.
+  expressApp.use(webPages());
   expressApp.use(
     '/graphql',
     cors(app.config.corsOrigins),

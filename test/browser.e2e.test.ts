@@ -1,0 +1,201 @@
+/**
+ * The IDE and the explorer in headless Chromium against a real server on a
+ * real (SQLite) database. Every request the browser makes must go to the
+ * server's own origin; nothing is stubbed.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createApp } from '../src/app.js';
+import { startServer, type RunningServer } from '../src/server/http.js';
+import { WEB_DIST } from '../src/server/web.js';
+import { testConfig } from './helpers/app.js';
+import { launchBrowser, type Browser } from './helpers/browser.js';
+import { createDatabase, type TestDatabase } from './helpers/databases.js';
+import { api, ideResponse, runIdeTab, waitFor, watchContext, type PageWatch } from './helpers/pages.js';
+
+let db: TestDatabase;
+let server: RunningServer;
+let browser: Browser;
+let watch: PageWatch;
+let origin: string;
+let page: Page | undefined;
+
+async function serve(port: number): Promise<RunningServer> {
+  const app = await createApp(testConfig(db.url));
+  return startServer(app, { port, host: '127.0.0.1' });
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(WEB_DIST, 'explorer', 'index.html'))) throw new Error('The browser pages are not built: run npm run build:web');
+  db = await createDatabase('sqlite');
+  server = await serve(0);
+  origin = new URL(server.url).origin;
+  browser = await launchBrowser();
+  watch = watchContext(browser.context);
+});
+
+afterEach(async () => {
+  await page?.close();
+  page = undefined;
+  // Whatever the test did, the page loaded nothing from elsewhere and broke no rule.
+  const wsOrigin = origin.replace(/^http/, 'ws');
+  const foreign = watch.urls.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith(`${wsOrigin}/`));
+  expect(foreign).toEqual([]);
+  expect(watch.problems).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await db?.drop();
+});
+
+describe('GraphQL IDE at GET /graphql', () => {
+  it('loads from this server only, runs a query and receives a subscription event', async () => {
+    const calls = api(server.url);
+    const ownerId = await calls.registerUser('Ida');
+    const accountId = await calls.openAccount(ownerId, '5.00');
+
+    page = await browser.context.newPage();
+    const response = await page.goto(`${origin}/graphql`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
+    await page.locator('.graphiql-container').waitFor({ timeout: 20_000 });
+
+    // The first example tab lists the log; run it.
+    await runIdeTab(page, 'RecentEvents');
+    await waitFor('the query result', async () => {
+      const text = await ideResponse(page!);
+      return text.includes('"user_registered"') && text.includes(ownerId) && text.includes('"account_created"');
+    });
+
+    // The last example tab is a live eventAppended subscription over graphql-ws.
+    await page.locator('.graphiql-tab', { hasText: 'LiveEvents' }).click();
+    await runIdeTab(page, 'LiveEvents');
+    await waitFor('the subscribe message', () => watch.sentFrames.some((frame) => frame.includes('"subscribe"') && frame.includes('LiveEvents')));
+    // A deposit made just as the server registers the subscription may precede it: deposit until one arrives.
+    let seen = false;
+    for (let attempt = 1; attempt <= 5 && !seen; attempt++) {
+      const position = await calls.deposit(accountId, `0.0${attempt}`);
+      seen = await waitFor('the subscription event', async () => (await ideResponse(page!)).includes(`"position": "${position}"`), 2_000).then(
+        () => true,
+        () => false,
+      );
+    }
+    expect(seen).toBe(true);
+    const text = await ideResponse(page);
+    expect(text).toContain('"money_deposited"');
+    expect(text).toContain(accountId);
+  });
+});
+
+describe('Event explorer at GET /explorer', () => {
+  it('shows a stream created through the API, and the balance at each version on the slider', async () => {
+    const calls = api(server.url);
+    const ownerId = await calls.registerUser('Eve');
+    const accountId = await calls.openAccount(ownerId, '100.00');
+    await calls.deposit(accountId, '50.25', 'salary');
+    await calls.withdraw(accountId, '30', 'rent');
+    await calls.deposit(accountId, '1000');
+    const balances = ['100.00', '150.25', '120.25', '1120.25'];
+    const types = ['account_created', 'money_deposited', 'money_withdrawn', 'money_deposited'];
+
+    page = await browser.context.newPage();
+    await page.goto(`${origin}/explorer`);
+    await page.getByLabel('Stream id').fill(accountId);
+    await page.getByRole('button', { name: 'Show stream' }).click();
+
+    const timeline = page.getByTestId('timeline').locator('li');
+    await waitFor('the timeline', async () => (await timeline.count()) === 4);
+    expect(await timeline.locator('.type').allTextContents()).toEqual(types);
+    expect(await timeline.nth(1).textContent()).toContain('"amount":"50.25"');
+    expect(await timeline.nth(1).textContent()).toContain('correlationId');
+    expect(await page.getByTestId('balance-chart').locator('circle').count()).toBe(4);
+
+    // Opens at the newest version; walk the slider from the first to the last.
+    const slider = page.getByTestId('version-slider');
+    await slider.focus();
+    await slider.press('Home');
+    for (let version = 1; version <= 4; version++) {
+      if (version > 1) await slider.press('ArrowRight');
+      await waitFor(`the state at version ${version}`, async () => (await page!.getByTestId('state').getAttribute('data-version')) === String(version));
+      expect(await page.getByTestId('state-balance').textContent()).toBe(balances[version - 1]);
+      expect(await page.getByTestId('state-before').textContent()).toBe(version === 1 ? '—' : balances[version - 2]);
+      expect(await page.getByTestId('event-at-version').textContent()).toContain(types[version - 1]);
+    }
+
+    // Setting the slider straight to a version works as well as stepping.
+    await slider.fill('2');
+    await waitFor('the state at version 2', async () => (await page!.getByTestId('state').getAttribute('data-version')) === '2');
+    expect(await page.getByTestId('state-balance').textContent()).toBe('150.25');
+  });
+
+  it('tails the log live within a second, and resumes after the server restarts without duplicates', async () => {
+    const calls = api(server.url);
+    const ownerId = await calls.registerUser('Tim');
+    const accountId = await calls.openAccount(ownerId, '0');
+
+    page = await browser.context.newPage();
+    await page.goto(`${origin}/explorer`);
+    const rows = page.getByTestId('live-tail').locator('tbody tr');
+    const row = (position: string) => page!.locator(`[data-testid="live-tail"] tr[data-position="${position}"]`);
+    await waitFor('the connection', async () => (await page!.getByTestId('connection').getAttribute('data-state')) === 'connected');
+
+    // Once one event has arrived the subscription is certainly in place.
+    const warmUp: string[] = [];
+    await waitFor('a first live event', async () => {
+      const position = await calls.deposit(accountId, '1.00');
+      warmUp.push(position);
+      return row(position).waitFor({ timeout: 1_000 }).then(() => true, () => false);
+    });
+
+    const shown: string[] = [];
+
+    const started = Date.now();
+    const position = await calls.deposit(accountId, '2.00');
+    await row(position).waitFor({ timeout: 1_000 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    shown.push(position);
+    expect(await row(position).textContent()).toContain('+2.00');
+
+    // Stop the server, start a new one on the same port and database.
+    const port = Number(new URL(origin).port);
+    await server.close();
+    await waitFor('the page to notice', async () => (await page!.getByTestId('connection').getAttribute('data-state')) === 'reconnecting');
+    server = await serve(port);
+    // Committed before the page has reconnected: it must arrive through the resume.
+    shown.push(await calls.deposit(accountId, '3.00'));
+    await row(shown.at(-1)!).waitFor({ timeout: 15_000 });
+    await waitFor('the connection', async () => (await page!.getByTestId('connection').getAttribute('data-state')) === 'connected');
+    shown.push(await calls.deposit(accountId, '4.00'));
+    await row(shown.at(-1)!).waitFor({ timeout: 2_000 });
+
+    // Every event once, newest first, none missing since the first one arrived.
+    const positions = await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-position') ?? ''));
+    expect(new Set(positions).size).toBe(positions.length);
+    expect(positions.slice(0, shown.length)).toEqual([...shown].reverse());
+    expect(positions.slice(shown.length)).toContain(warmUp.at(-1));
+    expect(positions.slice(shown.length).every((shownBefore) => warmUp.includes(shownBefore))).toBe(true);
+  });
+  it('says when a stream has no events, and sends the token field as Authorization and connectionParams', async () => {
+    page = await browser.context.newPage();
+    await page.goto(`${origin}/explorer?stream=nobody-here`);
+    await page.getByTestId('stream-empty').waitFor();
+    expect(await page.getByTestId('stream-empty').textContent()).toContain('No events for “nobody-here”');
+
+    await page.getByLabel('Access token (sent as Authorization: Bearer)').fill('t0ken');
+    // Saving reloads the page, which asks for the stream again, now with the token.
+    const query = page.waitForRequest((request) => request.url() === server.url && request.method() === 'POST');
+    await page.getByRole('button', { name: 'Use' }).click();
+    try {
+      expect((await query).headers()['authorization']).toBe('Bearer t0ken');
+      await waitFor('connection_init with the token', () =>
+        watch.sentFrames.some((frame) => frame.includes('"connection_init"') && frame.includes('"authorization":"Bearer t0ken"')),
+      );
+    } finally {
+      await page.evaluate('localStorage.clear()');
+    }
+  });
+});

@@ -1,0 +1,37 @@
+/** Every event of the stream, oldest first: type, version, time, data and metadata. */
+import type { EventFieldsFragment } from './gql/graphql';
+import { describeEvent, formatTime } from './describe';
+
+interface Props {
+  events: readonly EventFieldsFragment[];
+  selected: number;
+  onSelect: (version: number) => void;
+}
+
+export function Timeline({ events, selected, onSelect }: Props) {
+  return (
+    <div className="panel">
+      <h3>Timeline</h3>
+      <ol className="timeline" data-testid="timeline">
+        {events.map((event) => (
+          <li key={event.id} data-version={event.version} className={event.version === selected ? 'selected' : undefined}>
+            <button type="button" className="timeline-head" onClick={() => onSelect(event.version)}>
+              <span className="version">v{event.version}</span>
+              <span className={`type type-${event.type}`}>{event.type}</span>
+              <span className="detail">{describeEvent(event)}</span>
+              <span className="time">{formatTime(event.timestamp)}</span>
+            </button>
+            <dl className="payload">
+              <dt>data</dt>
+              <dd>{JSON.stringify(event.data)}</dd>
+              <dt>metadata</dt>
+              <dd>{JSON.stringify(event.metadata)}</dd>
+              <dt>position</dt>
+              <dd>{event.position}</dd>
+            </dl>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
