@@ -121,11 +121,12 @@ export async function startServer(app: App, options: { port: number; host: strin
   expressApp.get('/healthz', healthz(app));
   expressApp.get('/readyz', readyz(app, () => draining));
   expressApp.get('/metrics', metricsEndpoint(app));
+  // CORS first: it answers preflights itself, before the pages' router would.
+  expressApp.use('/graphql', cors(app.config.corsOrigins));
   // The IDE and explorer pages need no token: they ask for one and send it with their requests.
   expressApp.use(webPages());
   expressApp.use(
     '/graphql',
-    cors(app.config.corsOrigins),
     authenticate(app, verify),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
