@@ -253,6 +253,26 @@ export class PrismaEventStore implements EventStore {
     return rows[0] ? toSnapshot(rows[0]) : null;
   }
 
+  async readStreamAt(streamId: string, toVersion: number, revision: number | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
+    if (revision === null) return { snapshot: null, events: await this.readStream(streamId, { toVersion }) };
+    // The snapshot row first (kind 0, its state in `data`), then the events after it.
+    const rows = await this.reader.query<EventRow & { kind: unknown }>(
+      `WITH s AS (SELECT version, stream_type, state FROM snapshots WHERE stream_id = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1)
+       SELECT 0 AS kind, NULL AS "position", NULL AS id, CAST(? AS TEXT) AS stream_id, s.stream_type, s.version, NULL AS type, s.state AS data, NULL AS metadata, NULL AS "timestamp" FROM s
+       UNION ALL
+       SELECT 1 AS kind, ${EVENT_COLUMNS} FROM events
+        WHERE stream_id = ? AND version > COALESCE((SELECT version FROM s), 0) AND version <= ?
+       ORDER BY kind, version`,
+      [streamId, revision, toVersion, streamId, streamId, toVersion],
+    );
+    const first = rows[0];
+    const snapshot =
+      first && toNumber(first.kind) === 0
+        ? toSnapshot({ stream_id: streamId, stream_type: first.stream_type, version: first.version, revision, state: first.data })
+        : null;
+    return { snapshot, events: (snapshot ? rows.slice(1) : rows).map(toStoredEvent) };
+  }
+
   async readSnapshots(streamIds: readonly string[], revision: number): Promise<Map<string, Snapshot>> {
     const result = new Map<string, Snapshot>();
     if (streamIds.length === 0) return result;
