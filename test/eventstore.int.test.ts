@@ -293,4 +293,21 @@ describe.runIf(backends.includes('postgresql'))('one-statement appends on postgr
       await notified.close();
     }
   });
+
+  it('keeps appending on the locked path when the database lacks ledger_claim_head', async () => {
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      await a.append({ streamId: 'os-10', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')] });
+      await admin.query('DROP FUNCTION ledger_claim_head');
+      const before = { ...a.stats };
+      for (let version = 1; version <= 3; version++) {
+        expect(await a.append({ streamId: 'os-10', streamType: 'Thing', expectedVersion: version, events: [event('b')] })).toMatchObject({ status: 'appended', version: version + 1 });
+      }
+      expect(a.stats.commits - before.commits).toBe(3);
+      expect(a.stats.oneStatement).toBe(before.oneStatement);
+    } finally {
+      await admin.end();
+    }
+  });
 });

@@ -108,6 +108,8 @@ export class PrismaEventStore implements EventStore {
   /** Wrong predictions in a row, and batches still to send on the locked path because of them. */
   private predictionMisses = 0;
   private skipPredicted = 0;
+  /** False once the database turned out to lack ledger_claim_head. */
+  private predictable = true;
 
   /**
    * Counters for operators and tests: statements run on the reader,
@@ -339,7 +341,7 @@ export class PrismaEventStore implements EventStore {
    * the prediction was wrong, the batch takes the locked path.
    */
   private async writeBatch(items: WriteItem[]): Promise<WriteResult[]> {
-    if (this.dialect === 'postgresql') {
+    if (this.dialect === 'postgresql' && this.predictable) {
       if (this.skipPredicted > 0) this.skipPredicted--;
       else {
         const results = await this.writePredicted(items);
@@ -450,7 +452,13 @@ export class PrismaEventStore implements EventStore {
     try {
       await this.writer.execute(statement.sql, statement.params);
     } catch (error) {
-      if (!rolledBack(error)) throw error;
+      const code = serverErrorCode(error);
+      if (code === '42883') {
+        // ledger_claim_head is missing (a database not migrated since): the locked path from now on.
+        this.predictable = false;
+        return undefined;
+      }
+      if (code === undefined || !ROLLED_BACK.has(code)) throw error;
       this.stats.mispredicted++;
       // Another writer moved the log, or a command id was already recorded: nothing was written.
       // Back off for a while (1, 3, 7, ... batches) when this keeps happening.
@@ -546,10 +554,11 @@ function mergeStreams(into: Map<string, StreamState>, updates: ReadonlyMap<strin
 /** Server errors after which the one-statement path has certainly written nothing (autocommit rolled back). */
 const ROLLED_BACK = new Set(['LDG01', 'LDG02', '23505', '40P01']);
 
-function rolledBack(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== 'DriverAdapterError') return false;
+/** The SQLSTATE of an error the server reported (undefined for anything else, e.g. a lost connection). */
+function serverErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'DriverAdapterError') return undefined;
   const code = (error.cause as { originalCode?: unknown } | undefined)?.originalCode;
-  return typeof code === 'string' && ROLLED_BACK.has(code);
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Timestamps never go backwards along the log, so time ranges and positions agree. */
