@@ -11,6 +11,14 @@
  *      the read models, the checkpoints and the new head — on PostgreSQL as
  *      one statement of data-modifying CTEs that also sends NOTIFY.
  *
+ * On PostgreSQL that is five round trips (BEGIN, lock, probe, writes,
+ * COMMIT), so a batch is first tried as ONE statement in autocommit mode
+ * (`writePredicted`): decided on where this store's last commit left the log,
+ * with `ledger_claim_head` (a migration) taking the same head lock first and
+ * checking under it that the head and every stream of the batch are where
+ * they were predicted to be. A wrong prediction fails the statement, which
+ * then wrote nothing, and the batch takes the locked path above.
+ *
  * Ordering mechanism — "serialised appends through the log head": positions
  * are handed out only while holding the head lock, and the lock is released
  * only by commit, so a transaction that took position P has committed before
