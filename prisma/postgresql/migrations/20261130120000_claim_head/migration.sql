@@ -1,4 +1,5 @@
--- One-statement appends (src/eventstore/prisma-store.ts, "the one-statement path").
+-- One-statement appends (src/eventstore/prisma-store.ts, `writePredicted`).
+-- SQLite needs no counterpart: its appends run in-process, without round trips.
 --
 -- ledger_claim_head takes the log head's row lock, the same lock every append
 -- queues on, and checks under it that the log is where the caller predicted:
