@@ -19,7 +19,7 @@ async function timed(run: (deadline: number) => Promise<number>): Promise<number
   return count / ((performance.now() - started) / 1000);
 }
 
-async function storeRate(url: string, writers: number): Promise<number> {
+export async function storeRate(url: string, writers: number): Promise<number> {
   const store = await openEventStore({ databaseUrl: url, projections, poolSize: 10 });
   try {
     return await timed(async (deadline) => {

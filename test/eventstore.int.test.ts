@@ -1,5 +1,6 @@
 /** The event store itself, on every backend: versions, reads, filters, ordering, durability. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { openEventStore } from '../src/eventstore/open.js';
 import type { PrismaEventStore } from '../src/eventstore/prisma-store.js';
 import type { NewEvent } from '../src/eventstore/types.js';
@@ -169,5 +170,144 @@ describe.each(backends)('event store on %s', (backend) => {
     const other = await openEventStore({ databaseUrl: db.url, projections });
     await other.close();
     await expect(other.append({ streamId: 'x', streamType: 'Thing', expectedVersion: 'any', events: [event('a')] })).rejects.toThrow(/closed/);
+  });
+});
+
+/**
+ * PostgreSQL's one-statement path: a batch decided on where the store last left
+ * the log, checked under the head lock by `ledger_claim_head`. Whenever the
+ * prediction is wrong the statement writes nothing and the locked path decides.
+ */
+describe.runIf(backends.includes('postgresql'))('one-statement appends on postgresql', () => {
+  let db: TestDatabase;
+  let a: PrismaEventStore;
+  let b: PrismaEventStore;
+
+  beforeAll(async () => {
+    db = await createDatabase('postgresql');
+    a = await openEventStore({ databaseUrl: db.url, projections });
+    b = await openEventStore({ databaseUrl: db.url, projections });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await db?.drop();
+  });
+
+  it('answers a conflict inside a one-statement batch for that command only, and lands the rest', async () => {
+    await a.append({ streamId: 'os-1', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')] });
+    const before = { ...a.stats };
+    const results = await Promise.all([
+      a.append({ streamId: 'os-1', streamType: 'Thing', expectedVersion: 1, events: [event('b')] }),
+      a.append({ streamId: 'os-1', streamType: 'Thing', expectedVersion: 1, events: [event('c')] }),
+      a.append({ streamId: 'os-2', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('d'), event('e')] }),
+      a.append({ streamId: 'os-1', streamType: 'Other', expectedVersion: 'any', events: [event('f')] }),
+    ]);
+    expect(results).toMatchObject([
+      { status: 'appended', version: 2 },
+      { status: 'conflict', actualVersion: 2 },
+      { status: 'appended', version: 2 },
+      { status: 'conflict', actualVersion: 2 },
+    ]);
+    // One transaction, sent as one statement, with nothing mispredicted.
+    expect(a.stats.commits - before.commits).toBe(1);
+    expect(a.stats.oneStatement - before.oneStatement).toBe(1);
+    expect(a.stats.mispredicted).toBe(before.mispredicted);
+    expect((await a.readStream('os-1')).map((e) => e.type)).toEqual(['a', 'b']);
+    expect((await a.readStream('os-2')).map((e) => e.version)).toEqual([1, 2]);
+  });
+
+  it('decides on the real log when another store moved it since (never on a stale prediction)', async () => {
+    await a.append({ streamId: 'os-3', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')] });
+    // b moves os-3 on; a still predicts version 1 at the old head.
+    expect(await b.append({ streamId: 'os-3', streamType: 'Thing', expectedVersion: 1, events: [event('b')] })).toMatchObject({ status: 'appended', version: 2 });
+    const missed = a.stats.mispredicted;
+    expect(await a.append({ streamId: 'os-3', streamType: 'Thing', expectedVersion: 1, events: [event('c')] })).toEqual({ status: 'conflict', actualVersion: 2 });
+    expect(a.stats.mispredicted).toBe(missed + 1);
+    expect(await a.append({ streamId: 'os-3', streamType: 'Thing', expectedVersion: 2, events: [event('c')] })).toMatchObject({ status: 'appended', version: 3 });
+    // After a miss a few batches go the locked path; then one statement again.
+    for (let version = 3; version < 10; version++) await a.append({ streamId: 'os-3', streamType: 'Thing', expectedVersion: version, events: [event('n', version)] });
+    const sent = a.stats.oneStatement;
+    await a.append({ streamId: 'os-3', streamType: 'Thing', expectedVersion: 10, events: [event('n')] });
+    expect(a.stats.oneStatement).toBe(sent + 1);
+    const log = await a.readLog({ limit: 1000 });
+    expect(log.map((e) => e.position)).toEqual(log.map((_, i) => BigInt(i + 1)));
+    for (let i = 1; i < log.length; i++) expect(log[i]!.timestamp.getTime()).toBeGreaterThanOrEqual(log[i - 1]!.timestamp.getTime());
+  });
+
+  it('checks under the lock a stream it has not seen, taken to be at the expected version', async () => {
+    await b.append({ streamId: 'os-4', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a'), event('b'), event('c')] });
+    // A fresh store: its first batch learns the head under the lock, but knows nothing of os-4.
+    const c = await openEventStore({ databaseUrl: db.url, projections });
+    try {
+      await c.append({ streamId: 'os-5', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')] });
+      const missed = c.stats.mispredicted;
+      expect(await c.append({ streamId: 'os-4', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('x')] })).toEqual({ status: 'conflict', actualVersion: 3 });
+      expect(c.stats.mispredicted).toBe(missed + 1);
+      for (let i = 0; i < 3; i++) await c.append({ streamId: 'os-5', streamType: 'Thing', expectedVersion: 'any', events: [event('b')] });
+      expect(await c.append({ streamId: 'os-4', streamType: 'Other', expectedVersion: 3, events: [event('x')] })).toEqual({ status: 'conflict', actualVersion: 3 });
+      for (let i = 0; i < 7; i++) await c.append({ streamId: 'os-5', streamType: 'Thing', expectedVersion: 'any', events: [event('b')] });
+      const sent = c.stats.oneStatement;
+      expect(await c.append({ streamId: 'os-6', streamType: 'Thing', expectedVersion: 0, events: [event('a')] })).toMatchObject({ status: 'appended', version: 1 });
+      expect(c.stats.oneStatement).toBe(sent + 1);
+      expect((await c.readStream('os-4')).map((e) => e.type)).toEqual(['a', 'b', 'c']);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('answers a command id another store recorded as a duplicate, appending nothing', async () => {
+    await b.append({ streamId: 'os-8', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')], command: { id: 'os-cmd', type: 'Do' } });
+    // Until a is back on the one-statement path with a head nobody has moved since.
+    const sent = a.stats.oneStatement;
+    for (let i = 0; i < 10 && a.stats.oneStatement === sent; i++) await a.append({ streamId: 'os-7', streamType: 'Thing', expectedVersion: 'any', events: [event('a')] });
+    expect(a.stats.oneStatement).toBeGreaterThan(sent);
+    const version = await a.streamVersion('os-7');
+    // The statement fails on the command id's primary key, and the locked path finds the command.
+    const missed = a.stats.mispredicted;
+    expect(await a.append({ streamId: 'os-7', streamType: 'Thing', expectedVersion: 'any', events: [event('c')], command: { id: 'os-cmd', type: 'Do' } })).toEqual({
+      status: 'duplicate',
+      command: { commandId: 'os-cmd', commandType: 'Do', streamId: 'os-8', firstVersion: 1, lastVersion: 1 },
+    });
+    expect(a.stats.mispredicted).toBe(missed + 1);
+    expect(await a.streamVersion('os-7')).toBe(version);
+  });
+
+  it('sends NOTIFY from one-statement commits', async () => {
+    const channel = 'ledger_test_events';
+    const notified = await openEventStore({ databaseUrl: db.url, projections, notifyChannel: channel });
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    try {
+      const heads: string[] = [];
+      listener.on('notification', (message) => heads.push(message.payload ?? ''));
+      await listener.query(`LISTEN ${channel}`);
+      await notified.append({ streamId: 'os-9', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')] });
+      const sent = notified.stats.oneStatement;
+      const second = await notified.append({ streamId: 'os-9', streamType: 'Thing', expectedVersion: 1, events: [event('b')] });
+      expect(notified.stats.oneStatement).toBe(sent + 1);
+      const head = second.status === 'appended' ? second.events[0]!.position.toString() : '';
+      await expect.poll(() => heads).toContain(head);
+    } finally {
+      await listener.end();
+      await notified.close();
+    }
+  });
+
+  it('keeps appending on the locked path when the database lacks ledger_claim_head', async () => {
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      await a.append({ streamId: 'os-10', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')] });
+      await admin.query('DROP FUNCTION ledger_claim_head');
+      const before = { ...a.stats };
+      for (let version = 1; version <= 3; version++) {
+        expect(await a.append({ streamId: 'os-10', streamType: 'Thing', expectedVersion: version, events: [event('b')] })).toMatchObject({ status: 'appended', version: version + 1 });
+      }
+      expect(a.stats.commits - before.commits).toBe(3);
+      expect(a.stats.oneStatement).toBe(before.oneStatement);
+    } finally {
+      await admin.end();
+    }
   });
 });

@@ -142,6 +142,9 @@ describe.each(backends)('subscriptions on %s', (backend) => {
     for (let i = 0; i < batches; i++) {
       const events = Array.from({ length: 50 }, (_, k) => ({ type: 'bulk_written', data: { blob, i, k }, metadata: {} }));
       await app.store.append({ streamId: `bulk-${i}`, streamType: 'Bulk', expectedVersion: 'no_stream', events });
+      // A healthy subscriber keeps up: each commit is a whole buffer (50), so the writer waits for it
+      // (an append can take less time than delivering 50 events of 8 kB in the same process).
+      await healthy.waitFor((i + 1) * 50, 30_000);
     }
     const all = await healthy.waitFor(batches * 50, 30_000);
     expect(strictlyIncreasing(all)).toBe(true);

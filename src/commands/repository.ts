@@ -97,11 +97,11 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     } else {
       return this.load(streamId);
     }
-    const snapshot = useSnapshots ? await this.store.readSnapshot(streamId, target, this.decider.revision) : null;
+    // The newest snapshot at or below the target and the events after it, in one query.
+    const { snapshot, events } = await this.store.readStreamAt(streamId, target, useSnapshots ? this.decider.revision : null);
     const base = snapshot ? { state: this.decider.fromSnapshot(snapshot.state), version: snapshot.version } : this.empty();
-    const events = await this.store.readStream(streamId, { afterVersion: base.version, toVersion: target });
     const loaded = this.apply(base, events);
-    // Fewer events than asked for: the stream ends before `target` (two queries, no separate version lookup).
+    // Fewer events than asked for: the stream ends before `target` (no separate version lookup).
     if (loaded.version < target) {
       if (loaded.version === 0) return null;
       throw badInput(`version ${target} is beyond the stream's current version ${loaded.version}`, { field: 'version', currentVersion: loaded.version });

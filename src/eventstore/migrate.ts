@@ -10,7 +10,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { DriverAdapterError, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { openSchemaEngine } from './schema-engine.js';
 import type { Dialect } from './sql.js';
 
@@ -103,6 +103,7 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
     adapterName: factory.adapterName,
     connect: async () => {
       const adapter = await factory.connect();
+      if (pool) adapter.executeScript = (script) => wholeScript(pool, script);
       opened.push(adapter);
       return adapter;
     },
@@ -124,5 +125,28 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
     for (const adapter of opened) await adapter.dispose();
     for (const connection of connections) await connection.end().catch(() => undefined);
     await pool?.end();
+  }
+}
+
+/**
+ * A migration script sent to PostgreSQL whole, as one simple query (as
+ * `prisma migrate deploy` sends it). The pg adapter's own executeScript cuts
+ * the script at every `;`, which breaks a function body (`$$ ... ; ... $$`).
+ */
+async function wholeScript(pool: pg.Pool, script: string): Promise<void> {
+  try {
+    await pool.query(script);
+  } catch (error) {
+    const e = error as { code?: unknown; severity?: unknown; message?: unknown; detail?: string; hint?: string };
+    if (typeof e.code !== 'string') throw error;
+    throw new DriverAdapterError({
+      kind: 'postgres',
+      code: e.code,
+      severity: typeof e.severity === 'string' ? e.severity : 'ERROR',
+      message: String(e.message),
+      detail: e.detail,
+      column: undefined,
+      hint: e.hint,
+    });
   }
 }

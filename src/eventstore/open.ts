@@ -8,6 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/client.js';
 import { dialectOf, migrate, sqlitePath } from './migrate.js';
+import { statementNames } from './sql.js';
 import { PrismaEventStore, type ReadClient } from './prisma-store.js';
 import pg from 'pg';
 import type { InlineProjection } from './types.js';
@@ -55,8 +56,14 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
   // One pool for all three: appends and event reads on the driver adapter, read models through
   // Prisma Client. Sessions in UTC, so timestamps without a zone are never read in local time.
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, options: '-c TimeZone=UTC' });
-  const writer = await new PrismaPg(pool).connect();
-  const reader = await new PrismaPg(pool).connect();
+  // An idle connection the server ends (a restart, or the database dropped while the pool is
+  // closing: pool.end() does not wait for its sockets) is dropped by the pool; the error it
+  // emits must not go unhandled once the adapters have removed their listeners.
+  pool.on('error', () => undefined);
+  // The store's own statements are prepared by name once each is seen again (one generator: names are per text).
+  const names = { statementNameGenerator: statementNames() };
+  const writer = await new PrismaPg(pool, names).connect();
+  const reader = await new PrismaPg(pool, names).connect();
   const client = new PostgresClient({ adapter: new PrismaPg(pool) });
   return new PrismaEventStore({ dialect, writer, reader, client: client as unknown as ReadClient, ...common, onClose: () => pool.end() });
 }

@@ -11,6 +11,14 @@
  *      the read models, the checkpoints and the new head — on PostgreSQL as
  *      one statement of data-modifying CTEs that also sends NOTIFY.
  *
+ * On PostgreSQL that is five round trips (BEGIN, lock, probe, writes,
+ * COMMIT), so a batch is first tried as ONE statement in autocommit mode
+ * (`writePredicted`): decided on where this store's last commit left the log,
+ * with `ledger_claim_head` (a migration) taking the same head lock first and
+ * checking under it that the head and every stream of the batch are where
+ * they were predicted to be. A wrong prediction fails the statement, which
+ * then wrote nothing, and the batch takes the locked path above.
+ *
  * Ordering mechanism — "serialised appends through the log head": positions
  * are handed out only while holding the head lock, and the lock is released
  * only by commit, so a transaction that took position P has committed before
@@ -23,7 +31,16 @@ import { randomUUID } from 'node:crypto';
 import { GroupCommit } from './group-commit.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { toCommandRecord, toSnapshot, type CommandRow, type SnapshotRow } from './rows.js';
-import { checkpointUpsert, commandInserts, eventInserts, runTogether, saveCheckpoint, snapshotInserts } from './write-statements.js';
+import {
+  checkpointUpsert,
+  claimedStatement,
+  commandInserts,
+  eventInserts,
+  runTogether,
+  saveCheckpoint,
+  snapshotInserts,
+  type Statement,
+} from './write-statements.js';
 import type { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import {
   EVENT_COLUMNS,
@@ -92,12 +109,26 @@ export class PrismaEventStore implements EventStore {
   private readonly projections: readonly InlineProjection[];
   private readonly listeners = new Set<(head: bigint) => void>();
   private readonly clock: () => Date;
+  /** Statements outside any transaction on the writer (PostgreSQL: autocommit on the pool). */
+  private readonly writer: SqlExecutor;
+  /** PostgreSQL: where this store's last commit left the log, for the one-statement path. */
+  private prediction: Prediction | undefined;
+  /** Wrong predictions in a row, and batches still to send on the locked path because of them. */
+  private predictionMisses = 0;
+  private skipPredicted = 0;
+  /** False once the database turned out to lack ledger_claim_head. */
+  private predictable = true;
 
-  /** Counters for operators and tests: statements run on the reader, transactions committed. */
-  readonly stats = { reads: 0, commits: 0 };
+  /**
+   * Counters for operators and tests: statements run on the reader,
+   * transactions committed, and of those how many went as one statement
+   * (PostgreSQL), and how many one-statement tries found the log moved.
+   */
+  readonly stats = { reads: 0, commits: 0, oneStatement: 0, mispredicted: 0 };
 
   constructor(private readonly options: PrismaEventStoreOptions) {
     this.dialect = options.dialect;
+    this.writer = adapterExecutor(options.dialect, options.writer);
     const reader = adapterExecutor(options.dialect, options.reader);
     // Every read-model query counts as a read, like the statements on the event reader.
     this.client = options.client.$extends({
@@ -232,6 +263,26 @@ export class PrismaEventStore implements EventStore {
     return rows[0] ? toSnapshot(rows[0]) : null;
   }
 
+  async readStreamAt(streamId: string, toVersion: number, revision: number | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
+    if (revision === null) return { snapshot: null, events: await this.readStream(streamId, { toVersion }) };
+    // The snapshot row first (kind 0, its state in `data`), then the events after it.
+    const rows = await this.reader.query<EventRow & { kind: unknown }>(
+      `WITH s AS (SELECT version, stream_type, state FROM snapshots WHERE stream_id = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1)
+       SELECT 0 AS kind, NULL AS "position", NULL AS id, CAST(? AS TEXT) AS stream_id, s.stream_type, s.version, NULL AS type, s.state AS data, NULL AS metadata, NULL AS "timestamp" FROM s
+       UNION ALL
+       SELECT 1 AS kind, ${EVENT_COLUMNS} FROM events
+        WHERE stream_id = ? AND version > COALESCE((SELECT version FROM s), 0) AND version <= ?
+       ORDER BY kind, version`,
+      [streamId, revision, toVersion, streamId, streamId, toVersion],
+    );
+    const first = rows[0];
+    const snapshot =
+      first && toNumber(first.kind) === 0
+        ? toSnapshot({ stream_id: streamId, stream_type: first.stream_type, version: first.version, revision, state: first.data })
+        : null;
+    return { snapshot, events: (snapshot ? rows.slice(1) : rows).map(toStoredEvent) };
+  }
+
   async readSnapshots(streamIds: readonly string[], revision: number): Promise<Map<string, Snapshot>> {
     const result = new Map<string, Snapshot>();
     if (streamIds.length === 0) return result;
@@ -291,87 +342,163 @@ export class PrismaEventStore implements EventStore {
     await this.options.onClose?.();
   }
 
-  /** One transaction for a whole batch of appends and snapshot writes. */
+  /**
+   * One transaction for a whole batch of appends and snapshot writes. On
+   * PostgreSQL it is first tried as one statement on a prediction of where
+   * the log is (`writePredicted`); when there is nothing to predict from, or
+   * the prediction was wrong, the batch takes the locked path.
+   */
   private async writeBatch(items: WriteItem[]): Promise<WriteResult[]> {
-    const { results, head, moved } = await inTransaction(this.dialect, this.options.writer, async (sql) => {
+    if (this.dialect === 'postgresql' && this.predictable) {
+      if (this.skipPredicted > 0) this.skipPredicted--;
+      else {
+        const results = await this.writePredicted(items);
+        if (results) return results;
+      }
+    }
+    return this.writeLocked(items);
+  }
+
+  /**
+   * The locked path: BEGIN, the head lock, the stream (and command id)
+   * probes, the writes (one statement on PostgreSQL), COMMIT.
+   */
+  private async writeLocked(items: WriteItem[]): Promise<WriteResult[]> {
+    const before = this.prediction;
+    this.prediction = undefined;
+    const { batch, prediction } = await inTransaction(this.dialect, this.options.writer, async (sql) => {
       // 1. The head lock: every writer of every process queues here.
       const [headRow] = await sql.query<{ position: unknown; last_timestamp: unknown }>(
         'UPDATE log_head SET "position" = "position" WHERE id = 1 RETURNING "position", last_timestamp',
       );
       if (!headRow) throw new Error('The log head row is missing: the database was not migrated');
       const startHead = toBigInt(headRow.position);
-      const now = this.clock();
       const lastTimestamp = toDate(headRow.last_timestamp);
-      // Timestamps never go backwards along the log, so time ranges and positions agree.
-      const timestamp = now.getTime() < lastTimestamp.getTime() ? lastTimestamp : now;
+      const timestamp = nextTimestamp(this.clock(), lastTimestamp);
 
       const appends = items.flatMap((item) => (item.kind === 'append' ? [item.request] : []));
       const streams = await this.currentStreams(sql, appends);
       const known = await this.knownCommands(sql, appends);
-
-      let position = startHead;
-      const eventRows: StoredEvent[] = [];
-      const commandRows: Array<CommandRecord & { position: bigint }> = [];
-      const results: WriteResult[] = items.map((item) => {
-        if (item.kind === 'snapshot') return null;
-        const request = item.request;
-        const previous = request.command ? known.get(request.command.id) : undefined;
-        if (previous) return { status: 'duplicate', command: previous };
-        const stream = streams.get(request.streamId);
-        const current = stream?.version ?? 0;
-        if (!versionMatches(request.expectedVersion, current) || (stream && stream.type !== request.streamType)) {
-          return { status: 'conflict', actualVersion: current };
-        }
-        const stored = request.events.map((event, index) => ({
-          id: randomUUID(),
-          streamId: request.streamId,
-          streamType: request.streamType,
-          version: current + index + 1,
-          position: ++position,
-          type: event.type,
-          data: event.data,
-          metadata: event.metadata,
-          timestamp,
-        }));
-        eventRows.push(...stored);
-        const version = current + stored.length;
-        if (stored.length > 0) streams.set(request.streamId, { version, type: request.streamType });
-        if (request.command) {
-          const record = {
-            commandId: request.command.id,
-            commandType: request.command.type,
-            streamId: request.streamId,
-            firstVersion: current + 1,
-            lastVersion: version,
-            position,
-          };
-          commandRows.push(record);
-          known.set(record.commandId, record);
-        }
-        return { status: 'appended', events: stored, version };
-      });
+      const batch = decide(items, startHead, timestamp, streams, known);
 
       // Read models that need a read go first; the others travel with everything else in one go.
-      const projected: Array<{ sql: string; params: unknown[] }> = [];
-      if (eventRows.length > 0) {
+      const projected: Statement[] = [];
+      if (batch.events.length > 0) {
         for (const projection of this.projections) {
-          if (projection.appendStatements) projected.push(...projection.appendStatements(this.dialect, eventRows));
-          else await projection.apply(sql, eventRows);
+          if (projection.appendStatements) projected.push(...projection.appendStatements(this.dialect, batch.events));
+          else await projection.apply(sql, batch.events);
         }
       }
-      const snapshots = items.flatMap((item) => (item.kind === 'snapshot' ? [item.snapshot] : []));
-      const writes = [...projected, ...eventInserts(eventRows), ...commandInserts(commandRows, timestamp), ...snapshotInserts(snapshots, timestamp)];
-      if (eventRows.length > 0) {
-        if (this.projections.length > 0) writes.push(checkpointUpsert(this.projections.map((projection) => projection.name), position, timestamp));
-        writes.push({ sql: 'UPDATE log_head SET "position" = ?, last_timestamp = ? WHERE id = 1', params: [position, timestamp] });
-      }
-      const notify = eventRows.length > 0 && this.options.notifyChannel ? { channel: this.options.notifyChannel, head: position } : undefined;
-      await runTogether(sql, writes, notify);
-      return { results, head: position, moved: eventRows.length > 0 };
+      const writes = [...projected, ...this.batchWrites(items, batch, timestamp)];
+      if (batch.events.length > 0) writes.push({ sql: 'UPDATE log_head SET "position" = ?, last_timestamp = ? WHERE id = 1', params: [batch.head, timestamp] });
+      await runTogether(sql, writes, this.notice(batch));
+      // Where the log is after this commit: the streams probed under the lock are exact, and so are
+      // those known before if nobody committed in between (the head is where this store left it).
+      const streamsAfter = before && before.head === startHead ? mergeStreams(before.streams, streams) : streams;
+      const prediction: Prediction = { head: batch.head, lastTimestamp: batch.events.length > 0 ? timestamp : lastTimestamp, streams: streamsAfter };
+      return { batch, prediction };
     });
+    this.committed(batch, prediction);
+    return batch.results;
+  }
+
+  /**
+   * The one-statement path (PostgreSQL): one round trip instead of five. The
+   * batch is decided on the log as this store last left it (the head, its
+   * timestamp, the versions of the streams it has seen; a stream it has not
+   * seen is taken to be at the expected version the request gives) and sent
+   * as one statement in autocommit mode. Its first step, `ledger_claim_head`
+   * (a migration), takes the head lock and checks under it that the head and
+   * every stream of the batch are where they were predicted to be, then
+   * moves the head; the inserts, read models, checkpoints and NOTIFY follow
+   * in the same statement, so in the same transaction. If anything differs,
+   * the function raises, the statement writes nothing, and undefined is
+   * returned: the batch then takes the locked path, which decides it afresh.
+   */
+  private async writePredicted(items: WriteItem[]): Promise<WriteResult[] | undefined> {
+    const predicted = this.prediction;
+    if (!predicted) return undefined;
+    // Read models that need a read inside the transaction cannot travel in one statement.
+    if (this.projections.some((projection) => !projection.appendStatements)) return undefined;
+    const streams = new Map<string, StreamState>();
+    const checks = new Map<string, StreamState>();
+    for (const item of items) {
+      if (item.kind !== 'append' || checks.has(item.request.streamId)) continue;
+      const { streamId, streamType, expectedVersion } = item.request;
+      const known = predicted.streams.get(streamId);
+      if (known) {
+        streams.set(streamId, { ...known });
+        checks.set(streamId, known);
+      } else if (expectedVersion === 'any') {
+        return undefined; // Nothing to predict from: the locked path probes it.
+      } else {
+        const version = expectedVersion === 'no_stream' ? 0 : expectedVersion;
+        if (version > 0) streams.set(streamId, { version, type: streamType });
+        checks.set(streamId, { version, type: streamType });
+      }
+    }
+    const timestamp = nextTimestamp(this.clock(), predicted.lastTimestamp);
+    // Command ids are not predicted: one already recorded fails the statement on the primary key.
+    const batch = decide(items, predicted.head, timestamp, streams, new Map());
+    const moved = batch.events.length > 0;
+    const projected = moved ? this.projections.flatMap((projection) => projection.appendStatements!(this.dialect, batch.events)) : [];
+    const predictedStreams = [...checks];
+    const claim: Statement = {
+      sql: 'SELECT ledger_claim_head(?, ?, ?, ?, ?, ?) AS "position"',
+      params: [
+        predicted.head,
+        batch.head,
+        moved ? timestamp : null,
+        predictedStreams.map(([id]) => id),
+        predictedStreams.map(([, stream]) => stream.version),
+        predictedStreams.map(([, stream]) => stream.type),
+      ],
+    };
+    const statement = claimedStatement(claim, [...projected, ...this.batchWrites(items, batch, timestamp)], this.notice(batch));
+    if (!statement) return undefined;
+    this.prediction = undefined;
+    try {
+      await this.writer.execute(statement.sql, statement.params);
+    } catch (error) {
+      const code = serverErrorCode(error);
+      if (code === '42883') {
+        // ledger_claim_head is missing (a database not migrated since): the locked path from now on.
+        this.predictable = false;
+        return undefined;
+      }
+      if (code === undefined || !ROLLED_BACK.has(code)) throw error;
+      this.stats.mispredicted++;
+      // Another writer moved the log, or a command id was already recorded: nothing was written.
+      // Back off for a while (1, 3, 7, ... batches) when this keeps happening.
+      this.predictionMisses = Math.min(this.predictionMisses + 1, 6);
+      this.skipPredicted = 2 ** this.predictionMisses - 1;
+      return undefined;
+    }
+    this.predictionMisses = 0;
+    this.stats.oneStatement++;
+    this.committed(batch, { head: batch.head, lastTimestamp: moved ? timestamp : predicted.lastTimestamp, streams: mergeStreams(predicted.streams, streams) });
+    return batch.results;
+  }
+
+  /** The batch's inserts and checkpoints (the head update and read models are added by each path). */
+  private batchWrites(items: readonly WriteItem[], batch: Decided, timestamp: Date): Statement[] {
+    const snapshots = items.flatMap((item) => (item.kind === 'snapshot' ? [item.snapshot] : []));
+    const writes = [...eventInserts(batch.events), ...commandInserts(batch.commands, timestamp), ...snapshotInserts(snapshots, timestamp)];
+    if (batch.events.length > 0 && this.projections.length > 0) {
+      writes.push(checkpointUpsert(this.projections.map((projection) => projection.name), batch.head, timestamp));
+    }
+    return writes;
+  }
+
+  private notice(batch: Decided): { channel: string; head: bigint } | undefined {
+    return batch.events.length > 0 && this.options.notifyChannel ? { channel: this.options.notifyChannel, head: batch.head } : undefined;
+  }
+
+  /** After a commit: remembers where the log now is (PostgreSQL), counts the commit, wakes listeners. */
+  private committed(batch: Decided, prediction: Prediction): void {
+    if (this.dialect === 'postgresql') this.prediction = prediction;
     this.stats.commits++;
-    if (moved) for (const listener of this.listeners) listener(head);
-    return results;
+    if (batch.events.length > 0) for (const listener of this.listeners) listener(batch.head);
   }
 
   private async currentStreams(sql: SqlExecutor, appends: readonly AppendRequest[]) {
@@ -402,6 +529,107 @@ export class PrismaEventStore implements EventStore {
     }
     return known;
   }
+}
+
+interface StreamState {
+  version: number;
+  type: string;
+}
+
+/** What this store knows the log to be (PostgreSQL): where its last commit left it. */
+interface Prediction {
+  head: bigint;
+  lastTimestamp: Date;
+  /** Exact versions of streams at `head`; a stream not listed is simply not known. */
+  streams: Map<string, StreamState>;
+}
+
+/** Most streams a prediction remembers (the least recently written are forgotten first). */
+const PREDICTED_STREAMS = 100_000;
+
+function mergeStreams(into: Map<string, StreamState>, updates: ReadonlyMap<string, StreamState>): Map<string, StreamState> {
+  for (const [id, stream] of updates) {
+    into.delete(id);
+    into.set(id, stream);
+  }
+  for (const id of into.keys()) {
+    if (into.size <= PREDICTED_STREAMS) break;
+    into.delete(id);
+  }
+  return into;
+}
+
+/** Server errors after which the one-statement path has certainly written nothing (autocommit rolled back). */
+const ROLLED_BACK = new Set(['LDG01', 'LDG02', '23505', '40P01']);
+
+/** The SQLSTATE of an error the server reported (undefined for anything else, e.g. a lost connection). */
+function serverErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'DriverAdapterError') return undefined;
+  const code = (error.cause as { originalCode?: unknown } | undefined)?.originalCode;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Timestamps never go backwards along the log, so time ranges and positions agree. */
+function nextTimestamp(now: Date, last: Date): Date {
+  return now.getTime() < last.getTime() ? last : now;
+}
+
+interface Decided {
+  results: WriteResult[];
+  events: StoredEvent[];
+  commands: Array<CommandRecord & { position: bigint }>;
+  /** The head after the batch. */
+  head: bigint;
+}
+
+/**
+ * Each request's verdict, in submission order, on the streams as given
+ * (updated in place as requests land) and the command ids already recorded;
+ * positions follow `startHead`.
+ */
+function decide(items: readonly WriteItem[], startHead: bigint, timestamp: Date, streams: Map<string, StreamState>, known: Map<string, CommandRecord>): Decided {
+  let position = startHead;
+  const events: StoredEvent[] = [];
+  const commands: Array<CommandRecord & { position: bigint }> = [];
+  const results: WriteResult[] = items.map((item) => {
+    if (item.kind === 'snapshot') return null;
+    const request = item.request;
+    const previous = request.command ? known.get(request.command.id) : undefined;
+    if (previous) return { status: 'duplicate', command: previous };
+    const stream = streams.get(request.streamId);
+    const current = stream?.version ?? 0;
+    if (!versionMatches(request.expectedVersion, current) || (stream && stream.type !== request.streamType)) {
+      return { status: 'conflict', actualVersion: current };
+    }
+    const stored = request.events.map((event, index) => ({
+      id: randomUUID(),
+      streamId: request.streamId,
+      streamType: request.streamType,
+      version: current + index + 1,
+      position: ++position,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      timestamp,
+    }));
+    events.push(...stored);
+    const version = current + stored.length;
+    if (stored.length > 0) streams.set(request.streamId, { version, type: request.streamType });
+    if (request.command) {
+      const record = {
+        commandId: request.command.id,
+        commandType: request.command.type,
+        streamId: request.streamId,
+        firstVersion: current + 1,
+        lastVersion: version,
+        position,
+      };
+      commands.push(record);
+      known.set(record.commandId, record);
+    }
+    return { status: 'appended', events: stored, version };
+  });
+  return { results, events, commands, head: position };
 }
 
 function versionMatches(expected: AppendRequest['expectedVersion'], current: number): boolean {

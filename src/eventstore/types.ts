@@ -132,6 +132,12 @@ export interface EventStore {
   findCommand(commandId: string): Promise<CommandRecord | null>;
   /** Newest snapshot at or below `maxVersion` made by `revision`. */
   readSnapshot(streamId: string, maxVersion: number, revision: number): Promise<Snapshot | null>;
+  /**
+   * Time travel in one query: the newest snapshot at or below `toVersion` made
+   * by `revision` (none when `revision` is null) and the stream's events after
+   * it up to `toVersion`.
+   */
+  readStreamAt(streamId: string, toVersion: number, revision: number | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }>;
   /** Newest usable snapshot of each stream (batched loads). */
   readSnapshots(streamIds: readonly string[], revision: number): Promise<Map<string, Snapshot>>;
   writeSnapshot(snapshot: Snapshot): Promise<void>;

@@ -31,6 +31,20 @@ export async function runTogether(sql: SqlExecutor, statements: Statement[], not
   if (notify) await sql.execute('SELECT pg_notify(?, ?)', [notify.channel, notify.head.toString()]);
 }
 
+/**
+ * PostgreSQL: `claim` (a SELECT) and the writes as one statement: the claim
+ * as the CTE the main query reads (so it runs first, before the writes,
+ * which run as data-modifying CTEs when the main query is done), NOTIFY as
+ * the main query. Undefined when the parameters would not fit one statement.
+ */
+export function claimedStatement(claim: Statement, statements: readonly Statement[], notify?: { channel: string; head: bigint }): Statement | undefined {
+  const params = [...claim.params, ...statements.flatMap((statement) => statement.params)];
+  if (params.length + 2 >= 60_000) return undefined;
+  const ctes = [`head AS (${claim.sql})`, ...statements.map((statement, index) => `w${index} AS (${statement.sql})`)].join(',\n');
+  if (notify) return { sql: `WITH ${ctes}\nSELECT pg_notify(?, ?) FROM head`, params: [...params, notify.channel, notify.head.toString()] };
+  return { sql: `WITH ${ctes}\nSELECT "position" FROM head`, params };
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
