@@ -79,7 +79,7 @@ describe('GraphQL IDE at GET /graphql', () => {
     let seen = false;
     for (let attempt = 1; attempt <= 5 && !seen; attempt++) {
       const position = await calls.deposit(accountId, `0.0${attempt}`);
-      seen = await waitFor('the subscription event', async () => (await ideResponse(page!)).includes(`"position": "${position}"`), 2_000).then(
+      seen = await waitFor('the subscription event', async () => (await ideResponse(page!)).includes(`"position": "${position}"`), 5_000).then(
         () => true,
         () => false,
       );
