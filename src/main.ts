@@ -1,7 +1,7 @@
 /** Reads the configuration, opens the store, serves; SIGTERM/SIGINT drain and exit. */
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, flushLogs } from './observability/logger.js';
 import { startServer } from './server/http.js';
 
 function authMode(config: Config): string {
@@ -23,19 +23,20 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'draining');
+    const exit = (code: number) => flushLogs(log, () => process.exit(code));
     const deadline = setTimeout(() => {
       log.error('drain timed out');
-      process.exit(1);
+      exit(1);
     }, config.shutdownTimeoutMs);
     deadline.unref();
     server.close().then(
       () => {
         log.info('stopped');
-        process.exit(0);
+        exit(0);
       },
       (error: unknown) => {
         log.error({ err: error }, 'drain failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };

@@ -19,7 +19,6 @@ import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { aliasLimit, depthLimit } from '../graphql/limits.js';
 import { buildSchema } from '../graphql/schema.js';
-import { withRequestId } from '../observability/logger.js';
 import { authenticate, principalOf } from './authenticate.js';
 import { cors } from './cors.js';
 import { clientKey, createGuard } from './guard.js';
@@ -72,7 +71,8 @@ export async function startServer(app: App, options: { port: number; host: strin
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     validationRules: rules,
-    formatError: (formatted, error) => formatError(formatted, error, (cause) => app.log.error({ err: cause }, 'unexpected error')),
+    // Unexpected errors are logged in didEncounterErrors, where the request id is known.
+    formatError: (formatted, error) => formatError(formatted, error, () => undefined),
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [
@@ -91,9 +91,11 @@ export async function startServer(app: App, options: { port: number; host: strin
             const refused = guard({ document, operationName: request.operationName, variables: request.variables, client: contextValue.client });
             if (refused) throw refused;
           },
-          didEncounterErrors: async ({ errors }) => {
-            // Limits that are validation rules are counted here; the guard counts its own.
+          didEncounterErrors: async ({ errors, contextValue }) => {
+            const requestId = contextValue?.requestId;
             for (const error of errors) {
+              formatError(error.toJSON(), error, (cause) => app.log.error({ requestId, err: cause }, 'unexpected error'));
+              // Limits that are validation rules are counted here; the guard counts its own.
               const limit = error.extensions?.limit;
               if (limit === 'depth' || limit === 'aliases') app.metrics.rateLimited.inc({ limit });
             }
@@ -112,11 +114,10 @@ export async function startServer(app: App, options: { port: number; host: strin
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
     res.on('finish', () => {
-      withRequestId(requestId, () =>
-        app.log.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request'),
-      );
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      app.log.info({ requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms }, 'request');
     });
-    withRequestId(requestId, next);
+    next();
   });
   expressApp.get('/healthz', healthz(app));
   expressApp.get('/readyz', readyz(app, () => draining));

@@ -13,7 +13,7 @@
  */
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, execute, getOperationAST, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { CloseCode as ProtocolCloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -23,7 +23,6 @@ import type { TokenVerifier } from '../auth/verify.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { formatGraphQLError } from '../graphql/errors.js';
-import { withRequestId } from '../observability/logger.js';
 import { sharedSubscribe } from '../subscriptions/shared-execution.js';
 import { CloseCode } from '../subscriptions/close-codes.js';
 import { originAllowed } from './cors.js';
@@ -64,14 +63,12 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
   });
   const connections = new WeakMap<object, Connection>();
   const perClient = new Map<string, number>();
-  const logError = (cause: unknown) => log.error({ err: cause }, 'unexpected error');
-  const inScope = <T>(args: ExecutionArgs, run: () => T): T => withRequestId((args.contextValue as GraphQLContext).requestId, run);
+  const logError = (requestId?: string) => (cause: unknown) => log.error({ requestId, err: cause }, 'unexpected error');
 
   const cleanup = useServer(
     {
       schema: options.schema,
-      execute: (args) => inScope(args, () => execute(args)),
-      subscribe: (args) => inScope(args, () => sharedSubscribe(args)),
+      subscribe: (args) => sharedSubscribe(args),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? 3_000,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
@@ -156,9 +153,12 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
           }),
         };
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphQLError(error, logError)),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => formatGraphQLError(error, logError)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphQLError(error, logError())),
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors) return undefined;
+        const log = logError((args.contextValue as GraphQLContext).requestId);
+        return { ...result, errors: result.errors.map((error) => formatGraphQLError(error, log)) };
+      },
     },
     wsServer,
   );
