@@ -139,6 +139,28 @@ describe.each(backends)('GraphQL over HTTP on %s', (backend) => {
     expect((await ok(url, `{ account(id: "ann") { id } }`)).account).toBeNull();
   });
 
+  it('pages backwards from the newest events with last and before', async () => {
+    const total = Number(await head());
+    const newest = (await ok(url, `{ events(last: 3) { edges { node { position } } pageInfo { hasPreviousPage hasNextPage startCursor endCursor } } }`)).events;
+    expect(newest.edges.map((e: any) => Number(e.node.position))).toEqual([total - 2, total - 1, total]);
+    expect(newest.pageInfo).toEqual({ hasPreviousPage: true, hasNextPage: false, startCursor: String(total - 2), endCursor: String(total) });
+    // Walk back to the start: every position once, in order.
+    const seen: number[] = [];
+    let before: string | null = null;
+    for (;;) {
+      const page: any = (await ok(url, `query($b: String) { events(last: 4, before: $b) { edges { node { position } } pageInfo { hasPreviousPage startCursor } } }`, { b: before })).events;
+      seen.unshift(...page.edges.map((e: any) => Number(e.node.position)));
+      if (!page.pageInfo.hasPreviousPage) break;
+      before = page.pageInfo.startCursor;
+    }
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    const lastDeposit = await ok(url, `{ events(streamId: "acc-tt", types: ["money_deposited"], last: 1) { edges { node { data } } } }`);
+    expect(lastDeposit.events.edges.map((e: any) => e.node.data.amount)).toEqual(['3.00']);
+    expect(await errorCode(url, `{ events(first: 2, last: 2) { edges { cursor } } }`)).toBe('BAD_USER_INPUT');
+    expect(await errorCode(url, `{ events(last: 101) { edges { cursor } } }`)).toBe('BAD_USER_INPUT');
+    expect(await errorCode(url, `{ events(last: 2, before: "x") { edges { cursor } } }`)).toBe('BAD_USER_INPUT');
+  });
+
   it('pages through the global log with filters', async () => {
     const all: any[] = [];
     let after: string | null = null;

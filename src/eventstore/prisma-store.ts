@@ -236,7 +236,7 @@ export class PrismaEventStore implements EventStore {
     }
     params.push(options.limit);
     const rows = await this.reader.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY "position" LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY "position"${options.newestFirst ? ' DESC' : ''} LIMIT ?`,
       params,
     );
     return rows.map(toStoredEvent);

@@ -78,6 +78,8 @@ export interface LogFilter {
 export interface ReadLogOptions extends LogFilter {
   /** Only events with position > afterPosition (default 0n). */
   readonly afterPosition?: bigint;
+  /** Read from the newest end: the `limit` newest matching events, newest first. */
+  readonly newestFirst?: boolean;
   /** Only events with position <= upToPosition. */
   readonly upToPosition?: bigint;
   readonly limit: number;

@@ -11,18 +11,31 @@ export const eventResolvers: Resolvers = {
     async events(_, args, context) {
       const { app } = context;
       await requireLogAccess(context, args.streamId);
-      const limit = pageSize(args.first, app.config);
+      if (args.first != null && args.last != null) throw badInput('Pass first or last, not both', { field: 'last' });
       if (args.types && args.types.length > MAX_TYPES) throw badInput(`types may list at most ${MAX_TYPES} event types`, { field: 'types' });
       if (args.since && args.until && args.since.getTime() > args.until.getTime()) throw badInput('since must not be after until', { field: 'since' });
-      const rows = await app.store.readLog({
-        afterPosition: parseCursor(args.after),
+      const filters = {
         streamId: args.streamId ?? undefined,
         streamType: args.streamType ?? undefined,
         types: args.types ?? undefined,
         since: args.since ?? undefined,
         until: args.until ?? undefined,
-        limit: limit + 1,
-      });
+      };
+      if (args.last != null || args.before != null) {
+        // Backward: the newest matching events before `before`, read newest first and returned oldest first.
+        const limit = pageSize(args.last, app.config);
+        const before = args.before == null ? undefined : parseCursor(args.before, 'before');
+        const rows = await app.store.readLog({
+          ...filters,
+          afterPosition: parseCursor(args.after),
+          ...(before !== undefined ? { upToPosition: before - 1n } : {}),
+          newestFirst: true,
+          limit: limit + 1,
+        });
+        return toPage(rows.slice(0, limit).reverse(), before !== undefined, (event) => event.position, rows.length > limit);
+      }
+      const limit = pageSize(args.first, app.config);
+      const rows = await app.store.readLog({ ...filters, afterPosition: parseCursor(args.after), limit: limit + 1 });
       return toPage(rows.slice(0, limit), rows.length > limit, (event) => event.position);
     },
   },

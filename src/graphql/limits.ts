@@ -90,7 +90,7 @@ export interface CostLimits extends PageLimits {
 /**
  * An estimate of the work an operation asks for: every field costs 1, and
  * everything under a list field counts once per item it may return (its
- * `first` argument, else the default page size; a connection's edges are
+ * `first` or `last` argument, else the default page size; a connection's edges are
  * bounded by the connection's `first`). Variables are resolved, so
  * `first: $n` is priced at the value sent.
  */
@@ -108,7 +108,7 @@ export function operationCost(
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const itemsOf = (field: FieldNode, isList: boolean): number => {
-    const first = field.arguments?.find((argument) => argument.name.value === 'first');
+    const first = field.arguments?.find((argument) => argument.name.value === 'first' || argument.name.value === 'last');
     if (first) {
       const value = first.value.kind === Kind.VARIABLE ? variables?.[first.value.name.value] : first.value.kind === Kind.INT ? Number(first.value.value) : undefined;
       if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, Math.min(value, limits.maxPageSize));

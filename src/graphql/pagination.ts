@@ -30,13 +30,13 @@ export interface Page<Node> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-export function toPage<Node>(nodes: readonly Node[], hasNextPage: boolean, cursorOf: (node: Node) => bigint): Page<Node> {
+export function toPage<Node>(nodes: readonly Node[], hasNextPage: boolean, cursorOf: (node: Node) => bigint, hasPreviousPage = false): Page<Node> {
   const edges = nodes.map((node) => ({ cursor: cursorOf(node).toString(), node }));
   return {
     edges,
     pageInfo: {
       hasNextPage,
-      hasPreviousPage: false,
+      hasPreviousPage,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },

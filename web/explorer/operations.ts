@@ -23,6 +23,18 @@ export const EventFeed = graphql(`
   }
 `);
 
+export const RecentEvents = graphql(`
+  query RecentEvents($last: Int!) {
+    events(last: $last) {
+      edges {
+        node {
+          ...EventFields
+        }
+      }
+    }
+  }
+`);
+
 export const StreamEvents = graphql(`
   query StreamEvents($streamId: ID!, $after: String) {
     events(streamId: $streamId, first: 100, after: $after) {

@@ -299,8 +299,10 @@ export type Query = {
   accounts: AccountConnection;
   /**
    * The global event log in position order. Filters combine: one stream, a stream type, any of several
-   * event types, and a time range (`since` and `until` are inclusive). `after` takes a cursor, which is a
-   * global position: "0" starts from the beginning.
+   * event types, and a time range (`since` and `until` are inclusive). Cursors are global positions.
+   * Forward: `first` events after `after` ("0", or left out, starts from the beginning). Backward: `last`
+   * events before `before` (left out: the newest), still returned oldest first, with `hasPreviousPage`
+   * telling whether older ones match. `first` and `last` together: BAD_USER_INPUT.
    */
   events: EventConnection;
   /** A user's state, with the same time-travel rules as `account`. */
@@ -329,7 +331,9 @@ export type QueryAccountsArgs = {
 
 export type QueryEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   since?: InputMaybe<Scalars['DateTime']['input']>;
   streamId?: InputMaybe<Scalars['ID']['input']>;
   streamType?: InputMaybe<Scalars['String']['input']>;

@@ -16,6 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  fragment EventFields on Event {\n    id\n    position\n    streamId\n    streamType\n    type\n    version\n    data\n    metadata\n    timestamp\n  }\n": typeof types.EventFieldsFragmentDoc,
     "\n  subscription EventFeed($streamId: ID, $afterPosition: String) {\n    eventAppended(streamId: $streamId, afterPosition: $afterPosition) {\n      ...EventFields\n    }\n  }\n": typeof types.EventFeedDocument,
+    "\n  query RecentEvents($last: Int!) {\n    events(last: $last) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n    }\n  }\n": typeof types.RecentEventsDocument,
     "\n  query StreamEvents($streamId: ID!, $after: String) {\n    events(streamId: $streamId, first: 100, after: $after) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.StreamEventsDocument,
     "\n  query AccountAtVersion($id: ID!, $version: Int!) {\n    account(id: $id, version: $version) {\n      id\n      version\n      balance\n      currency\n      isActive\n      ownerId\n    }\n  }\n": typeof types.AccountAtVersionDocument,
     "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n    }\n  }\n": typeof types.UserAtVersionDocument,
@@ -23,6 +24,7 @@ type Documents = {
 const documents: Documents = {
     "\n  fragment EventFields on Event {\n    id\n    position\n    streamId\n    streamType\n    type\n    version\n    data\n    metadata\n    timestamp\n  }\n": types.EventFieldsFragmentDoc,
     "\n  subscription EventFeed($streamId: ID, $afterPosition: String) {\n    eventAppended(streamId: $streamId, afterPosition: $afterPosition) {\n      ...EventFields\n    }\n  }\n": types.EventFeedDocument,
+    "\n  query RecentEvents($last: Int!) {\n    events(last: $last) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n    }\n  }\n": types.RecentEventsDocument,
     "\n  query StreamEvents($streamId: ID!, $after: String) {\n    events(streamId: $streamId, first: 100, after: $after) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.StreamEventsDocument,
     "\n  query AccountAtVersion($id: ID!, $version: Int!) {\n    account(id: $id, version: $version) {\n      id\n      version\n      balance\n      currency\n      isActive\n      ownerId\n    }\n  }\n": types.AccountAtVersionDocument,
     "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n    }\n  }\n": types.UserAtVersionDocument,
@@ -50,6 +52,10 @@ export function graphql(source: "\n  fragment EventFields on Event {\n    id\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription EventFeed($streamId: ID, $afterPosition: String) {\n    eventAppended(streamId: $streamId, afterPosition: $afterPosition) {\n      ...EventFields\n    }\n  }\n"): (typeof documents)["\n  subscription EventFeed($streamId: ID, $afterPosition: String) {\n    eventAppended(streamId: $streamId, afterPosition: $afterPosition) {\n      ...EventFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecentEvents($last: Int!) {\n    events(last: $last) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RecentEvents($last: Int!) {\n    events(last: $last) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
