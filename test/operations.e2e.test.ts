@@ -12,7 +12,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { startServer, type RunningServer } from '../src/server/http.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { testConfig } from './helpers/app.js';
-import { gql, ok } from './helpers/graphql.js';
+import { gql } from './helpers/graphql.js';
 import { collect } from './helpers/subscribe.js';
 import { SECRET, bearer, hsToken } from './helpers/tokens.js';
 import { wsClient } from './helpers/ws.js';

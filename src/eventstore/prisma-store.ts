@@ -27,8 +27,9 @@
  * (a lower number committing later) cannot happen. Group commit makes the
  * serialisation cheap: one lock round per batch, not per command.
  */
-import { randomUUID } from 'node:crypto';
 import { GroupCommit } from './group-commit.js';
+import { decide, nextTimestamp, type Decided, type StreamState, type WriteItem, type WriteResult } from './batch.js';
+import { mergeStreams, ROLLED_BACK, serverErrorCode, type Prediction } from './prediction.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { toCommandRecord, toSnapshot, type CommandRow, type SnapshotRow } from './rows.js';
 import {
@@ -94,8 +95,6 @@ export interface PrismaEventStoreOptions {
   clock?: () => Date;
 }
 
-type WriteItem = { kind: 'append'; request: AppendRequest } | { kind: 'snapshot'; snapshot: Snapshot };
-type WriteResult = AppendResult | null;
 
 /** Streams probed per version query. */
 const PROBE_CHUNK = 100;
@@ -529,111 +528,4 @@ export class PrismaEventStore implements EventStore {
     }
     return known;
   }
-}
-
-interface StreamState {
-  version: number;
-  type: string;
-}
-
-/** What this store knows the log to be (PostgreSQL): where its last commit left it. */
-interface Prediction {
-  head: bigint;
-  lastTimestamp: Date;
-  /** Exact versions of streams at `head`; a stream not listed is simply not known. */
-  streams: Map<string, StreamState>;
-}
-
-/** Most streams a prediction remembers (the least recently written are forgotten first). */
-const PREDICTED_STREAMS = 100_000;
-
-function mergeStreams(into: Map<string, StreamState>, updates: ReadonlyMap<string, StreamState>): Map<string, StreamState> {
-  for (const [id, stream] of updates) {
-    into.delete(id);
-    into.set(id, stream);
-  }
-  for (const id of into.keys()) {
-    if (into.size <= PREDICTED_STREAMS) break;
-    into.delete(id);
-  }
-  return into;
-}
-
-/** Server errors after which the one-statement path has certainly written nothing (autocommit rolled back). */
-const ROLLED_BACK = new Set(['LDG01', 'LDG02', '23505', '40P01']);
-
-/** The SQLSTATE of an error the server reported (undefined for anything else, e.g. a lost connection). */
-function serverErrorCode(error: unknown): string | undefined {
-  if (!(error instanceof Error) || error.name !== 'DriverAdapterError') return undefined;
-  const code = (error.cause as { originalCode?: unknown } | undefined)?.originalCode;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** Timestamps never go backwards along the log, so time ranges and positions agree. */
-function nextTimestamp(now: Date, last: Date): Date {
-  return now.getTime() < last.getTime() ? last : now;
-}
-
-interface Decided {
-  results: WriteResult[];
-  events: StoredEvent[];
-  commands: Array<CommandRecord & { position: bigint }>;
-  /** The head after the batch. */
-  head: bigint;
-}
-
-/**
- * Each request's verdict, in submission order, on the streams as given
- * (updated in place as requests land) and the command ids already recorded;
- * positions follow `startHead`.
- */
-function decide(items: readonly WriteItem[], startHead: bigint, timestamp: Date, streams: Map<string, StreamState>, known: Map<string, CommandRecord>): Decided {
-  let position = startHead;
-  const events: StoredEvent[] = [];
-  const commands: Array<CommandRecord & { position: bigint }> = [];
-  const results: WriteResult[] = items.map((item) => {
-    if (item.kind === 'snapshot') return null;
-    const request = item.request;
-    const previous = request.command ? known.get(request.command.id) : undefined;
-    if (previous) return { status: 'duplicate', command: previous };
-    const stream = streams.get(request.streamId);
-    const current = stream?.version ?? 0;
-    if (!versionMatches(request.expectedVersion, current) || (stream && stream.type !== request.streamType)) {
-      return { status: 'conflict', actualVersion: current };
-    }
-    const stored = request.events.map((event, index) => ({
-      id: randomUUID(),
-      streamId: request.streamId,
-      streamType: request.streamType,
-      version: current + index + 1,
-      position: ++position,
-      type: event.type,
-      data: event.data,
-      metadata: event.metadata,
-      timestamp,
-    }));
-    events.push(...stored);
-    const version = current + stored.length;
-    if (stored.length > 0) streams.set(request.streamId, { version, type: request.streamType });
-    if (request.command) {
-      const record = {
-        commandId: request.command.id,
-        commandType: request.command.type,
-        streamId: request.streamId,
-        firstVersion: current + 1,
-        lastVersion: version,
-        position,
-      };
-      commands.push(record);
-      known.set(record.commandId, record);
-    }
-    return { status: 'appended', events: stored, version };
-  });
-  return { results, events, commands, head: position };
-}
-
-function versionMatches(expected: AppendRequest['expectedVersion'], current: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return current === 0;
-  return expected === current;
 }
