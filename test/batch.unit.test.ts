@@ -1,0 +1,62 @@
+/** The pure decision both append paths share: verdicts, versions and positions within one batch. */
+import { describe, expect, it } from 'vitest';
+import { decide, nextTimestamp, type StreamState, type WriteItem } from '../src/eventstore/batch.js';
+import type { AppendRequest, CommandRecord } from '../src/eventstore/types.js';
+
+const at = new Date('2026-11-30T10:00:00Z');
+const append = (streamId: string, expectedVersion: AppendRequest['expectedVersion'], events = 1, commandId?: string): WriteItem => ({
+  kind: 'append',
+  request: {
+    streamId,
+    streamType: 'BankAccount',
+    expectedVersion,
+    events: Array.from({ length: events }, (_, i) => ({ type: 'money_deposited', data: { i }, metadata: {} })),
+    ...(commandId ? { command: { id: commandId, type: 'Deposit' } } : {}),
+  },
+});
+
+describe('deciding a batch', () => {
+  it('decides each append on the state the earlier ones left, with contiguous positions', () => {
+    const streams = new Map<string, StreamState>([['a', { version: 2, type: 'BankAccount' }]]);
+    const batch = decide(
+      [append('a', 2, 2), append('a', 2), append('b', 'no_stream'), append('a', 'any'), { kind: 'snapshot', snapshot: { streamId: 'a', streamType: 'BankAccount', version: 2, revision: 1, state: {} } }],
+      10n,
+      at,
+      streams,
+      new Map(),
+    );
+    expect(batch.results.map((result) => result?.status ?? 'snapshot')).toEqual(['appended', 'conflict', 'appended', 'appended', 'snapshot']);
+    // The conflicting append reports the version the first one left, and takes no position.
+    expect(batch.results[1]).toEqual({ status: 'conflict', actualVersion: 4 });
+    expect(batch.events.map((event) => [event.streamId, event.version, event.position])).toEqual([
+      ['a', 3, 11n],
+      ['a', 4, 12n],
+      ['b', 1, 13n],
+      ['a', 5, 14n],
+    ]);
+    expect(batch.head).toBe(14n);
+    expect(streams.get('a')).toEqual({ version: 5, type: 'BankAccount' });
+    expect(batch.events.every((event) => event.timestamp === at)).toBe(true);
+  });
+
+  it('answers a repeated command id with its first record, within the batch and from before it', () => {
+    const earlier: CommandRecord = { commandId: 'old', commandType: 'Deposit', streamId: 'a', firstVersion: 1, lastVersion: 1 };
+    const batch = decide([append('a', 'any', 1, 'new'), append('a', 'any', 1, 'new'), append('a', 'any', 1, 'old')], 0n, at, new Map(), new Map([['old', earlier]]));
+    expect(batch.results.map((result) => result?.status)).toEqual(['appended', 'duplicate', 'duplicate']);
+    expect(batch.results[1]).toMatchObject({ status: 'duplicate', command: { commandId: 'new', firstVersion: 1, lastVersion: 1, position: 1n } });
+    expect(batch.results[2]).toEqual({ status: 'duplicate', command: earlier });
+    expect(batch.events).toHaveLength(1);
+    expect(batch.commands).toEqual([{ commandId: 'new', commandType: 'Deposit', streamId: 'a', firstVersion: 1, lastVersion: 1, position: 1n }]);
+  });
+
+  it('refuses an append to an id that belongs to another stream type', () => {
+    const streams = new Map<string, StreamState>([['u', { version: 1, type: 'User' }]]);
+    expect(decide([append('u', 'any')], 5n, at, streams, new Map()).results[0]).toEqual({ status: 'conflict', actualVersion: 1 });
+  });
+
+  it('never moves time backwards along the log', () => {
+    const later = new Date(at.getTime() + 1_000);
+    expect(nextTimestamp(at, later)).toBe(later);
+    expect(nextTimestamp(later, at)).toBe(later);
+  });
+});
