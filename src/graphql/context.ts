@@ -9,7 +9,7 @@ import type { UserView } from '../users/view.js';
 
 export interface GraphQLContext {
   readonly app: App;
-  /** Carried into event metadata as correlationId, and into every log line. */
+  /** Carried into event metadata as correlationId, and into the log lines about this request. */
   readonly requestId: string;
   /** The verified caller (or `open` when authentication is off). */
   readonly principal: Principal;

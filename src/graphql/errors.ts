@@ -51,18 +51,19 @@ function location(formatted: GraphQLFormattedError) {
   };
 }
 
-export function formatError(formatted: GraphQLFormattedError, error: unknown, logUnexpected: ErrorLogger): GraphQLFormattedError {
+/** What a client sees for an error, and the cause when it was unexpected (to be logged, never shown). */
+function classify(formatted: GraphQLFormattedError, error: unknown): { formatted: GraphQLFormattedError; unexpected?: { cause: unknown } } {
   const cause = rootCause(error);
   if (cause instanceof DomainError) {
-    return { message: cause.message, ...location(formatted), extensions: { ...cause.details, code: cause.code } };
+    return { formatted: { message: cause.message, ...location(formatted), extensions: { ...cause.details, code: cause.code } } };
   }
   if (cause instanceof StoreClosedError) {
-    return { message: 'The server is shutting down; try again', ...location(formatted), extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    return { formatted: { message: 'The server is shutting down; try again', ...location(formatted), extensions: { code: 'SERVICE_UNAVAILABLE' } } };
   }
   const extensions = formatted.extensions ?? {};
   // Limits are validation rules; they answer BAD_USER_INPUT like every other bad request value.
   if (typeof extensions.limit === 'string') {
-    return { message: formatted.message, ...location(formatted), extensions: { code: 'BAD_USER_INPUT', limit: extensions.limit } };
+    return { formatted: { message: formatted.message, ...location(formatted), extensions: { code: 'BAD_USER_INPUT', limit: extensions.limit } } };
   }
   // A value the scalars refused keeps its BAD_USER_INPUT even when graphql-js reports it as a validation failure.
   const causeCode = isGraphQLError(cause) && typeof cause.extensions?.code === 'string' ? cause.extensions.code : undefined;
@@ -71,10 +72,21 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   // A GraphQLError without an originalError was raised by graphql-js itself about the request.
   const aboutRequest = code !== undefined ? REQUEST_CODES.has(code) : isGraphQLError(cause);
   if (aboutRequest) {
-    return { message: formatted.message, ...location(formatted), extensions: { code: code ?? 'GRAPHQL_VALIDATION_FAILED' } };
+    return { formatted: { message: formatted.message, ...location(formatted), extensions: { code: code ?? 'GRAPHQL_VALIDATION_FAILED' } } };
   }
-  logUnexpected(cause);
-  return { message: 'Internal server error', ...location(formatted), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { formatted: { message: 'Internal server error', ...location(formatted), extensions: { code: 'INTERNAL_SERVER_ERROR' } }, unexpected: { cause } };
+}
+
+/** What the client sees; an unexpected error's cause goes to `logUnexpected` when given. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, logUnexpected?: ErrorLogger): GraphQLFormattedError {
+  const result = classify(formatted, error);
+  if (result.unexpected) logUnexpected?.(result.unexpected.cause);
+  return result.formatted;
+}
+
+/** The cause of an error the client will only see as "Internal server error", if it is one. */
+export function unexpectedError(error: GraphQLError): { cause: unknown } | undefined {
+  return classify(error.toJSON(), error).unexpected;
 }
 
 /** For transports that hand over GraphQLError objects (graphql-ws). */

@@ -5,6 +5,7 @@
  */
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { App } from '../app.js';
+import type { Metrics } from '../observability/metrics.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 import { costError, mutationCount, operationCost } from '../graphql/limits.js';
 import { RateLimiter } from './rate-limit.js';
@@ -49,4 +50,12 @@ export function createGuard(schema: GraphQLSchema, app: App): OperationGuard {
 /** The key limits are counted by: the signed-in user, else the address the connection comes from. */
 export function clientKey(userId: string | undefined, address: string | undefined): string {
   return userId !== undefined ? `user:${userId}` : `address:${address ?? 'unknown'}`;
+}
+
+/** Counts refusals by the limits that are validation rules (depth, aliases); the guard counts its own. */
+export function countRuleRefusals(metrics: Metrics, errors: ReadonlyArray<{ extensions?: Record<string, unknown> | undefined }>): void {
+  for (const error of errors) {
+    const limit = error.extensions?.limit;
+    if (limit === 'depth' || limit === 'aliases') metrics.rateLimited.inc({ limit });
+  }
 }

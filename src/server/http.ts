@@ -1,8 +1,8 @@
 /**
  * HTTP and WebSocket on one port: POST /graphql (Apollo Server 5 on
  * Express 5), ws://.../graphql (graphql-ws), GET /healthz, /readyz, /metrics.
- * Every request gets an id (X-Request-Id, echoed back) that every log line
- * written while serving it carries.
+ * Every request gets an id (X-Request-Id, echoed back) that the log lines
+ * written about it carry (access, authentication, unexpected errors).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,12 +16,12 @@ import { GraphQLError } from 'graphql';
 import type { App } from '../app.js';
 import { createVerifier } from '../auth/verify.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
-import { formatError } from '../graphql/errors.js';
+import { formatError, unexpectedError } from '../graphql/errors.js';
 import { aliasLimit, depthLimit } from '../graphql/limits.js';
 import { buildSchema } from '../graphql/schema.js';
 import { authenticate, principalOf } from './authenticate.js';
 import { cors } from './cors.js';
-import { clientKey, createGuard } from './guard.js';
+import { clientKey, countRuleRefusals, createGuard } from './guard.js';
 import { healthz, metricsEndpoint, readyz } from './health.js';
 import { attachWebSocket } from './websocket.js';
 import { webPages } from './web.js';
@@ -72,7 +72,7 @@ export async function startServer(app: App, options: { port: number; host: strin
     schema,
     validationRules: rules,
     // Unexpected errors are logged in didEncounterErrors, where the request id is known.
-    formatError: (formatted, error) => formatError(formatted, error, () => undefined),
+    formatError: (formatted, error) => formatError(formatted, error),
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [
@@ -92,13 +92,11 @@ export async function startServer(app: App, options: { port: number; host: strin
             if (refused) throw refused;
           },
           didEncounterErrors: async ({ errors, contextValue }) => {
-            const requestId = contextValue?.requestId;
             for (const error of errors) {
-              formatError(error.toJSON(), error, (cause) => app.log.error({ requestId, err: cause }, 'unexpected error'));
-              // Limits that are validation rules are counted here; the guard counts its own.
-              const limit = error.extensions?.limit;
-              if (limit === 'depth' || limit === 'aliases') app.metrics.rateLimited.inc({ limit });
+              const unexpected = unexpectedError(error);
+              if (unexpected) app.log.error({ requestId: contextValue?.requestId, err: unexpected.cause }, 'unexpected error');
             }
+            countRuleRefusals(app.metrics, errors);
           },
         }),
       },
@@ -106,7 +104,7 @@ export async function startServer(app: App, options: { port: number; host: strin
   });
   await apollo.start();
 
-  // A request id for every request, on every log line written while serving it, and one access-log line.
+  // A request id for every request (logged with it and echoed back), and one access-log line.
   expressApp.use((req, res, next) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

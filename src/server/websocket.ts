@@ -26,7 +26,7 @@ import { formatGraphQLError } from '../graphql/errors.js';
 import { sharedSubscribe } from '../subscriptions/shared-execution.js';
 import { CloseCode } from '../subscriptions/close-codes.js';
 import { originAllowed } from './cors.js';
-import { clientKey, type OperationGuard } from './guard.js';
+import { clientKey, countRuleRefusals, type OperationGuard } from './guard.js';
 
 export interface WebSocketOptions {
   schema: GraphQLSchema;
@@ -131,10 +131,7 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
         }
         const errors = validate(options.schema, document, [...specifiedRules, ...options.rules]);
         if (errors.length > 0) {
-          for (const error of errors) {
-            const limit = error.extensions?.limit;
-            if (limit === 'depth' || limit === 'aliases') metrics.rateLimited.inc({ limit });
-          }
+          countRuleRefusals(metrics, errors);
           return errors;
         }
         if (!getOperationAST(document, payload.operationName)) return [new GraphQLError('Unknown operation name', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
