@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createApp } from '../src/app.js';
+import { modules } from '../src/modules.js';
 import { startServer, type RunningServer } from '../src/server/http.js';
 import { WEB_DIST } from '../src/server/web.js';
 import { testConfig } from './helpers/app.js';
@@ -23,7 +24,7 @@ let origin: string;
 let page: Page | undefined;
 
 async function serve(port: number): Promise<RunningServer> {
-  const app = await createApp(testConfig(db.url));
+  const app = await createApp(testConfig(db.url), modules);
   return startServer(app, { port, host: '127.0.0.1' });
 }
 

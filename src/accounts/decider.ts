@@ -1,5 +1,6 @@
 import { assertNever, type DecideContext, type Decider, type Recorded } from '../domain/decider.js';
-import { DomainError, ErrorCode, alreadyExists, badInput, notFound } from '../domain/errors.js';
+import { alreadyExists, badInput, notFound } from '../domain/errors.js';
+import { accountClosed, insufficientFunds } from './errors.js';
 import { formatMoney, parseMoney, type Cents } from '../domain/money.js';
 import { AccountStreamType, type AccountEvent } from './events.js';
 
@@ -36,7 +37,7 @@ export const MAX_AMOUNT: Cents = 1_000_000_000_000_00n;
 function requireLive(state: AccountState, accountId: string) {
   if (state.status === 'none') throw notFound(`Account ${accountId} does not exist`, { accountId });
   if (state.status === 'closed') {
-    throw new DomainError(ErrorCode.AccountClosed, `Account ${accountId} is closed`, { accountId });
+    throw accountClosed(`Account ${accountId} is closed`, { accountId });
   }
   return state;
 }
@@ -91,7 +92,7 @@ function decide(command: AccountCommand, state: AccountState, _context: DecideCo
       checkDescription(command.description);
       const account = requireLive(state, command.accountId);
       if (command.amount > account.balance) {
-        throw new DomainError(ErrorCode.InsufficientFunds, `Account ${command.accountId} has ${formatMoney(account.balance)}, less than ${formatMoney(command.amount)}`, {
+        throw insufficientFunds(`Account ${command.accountId} has ${formatMoney(account.balance)}, less than ${formatMoney(command.amount)}`, {
           accountId: command.accountId,
           balance: formatMoney(account.balance),
           requested: formatMoney(command.amount),
