@@ -139,6 +139,36 @@ describe.each(backends)('authentication and authorization on %s', (backend) => {
     expect(mine.data?.events.edges.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('lets no answer tell which ids exist or whose they are', async () => {
+    const before = await head();
+    // Users choose only unguessable ids for new accounts: names cannot be tried, nor a future user's id taken.
+    for (const taken of ['bob-acc', 'bob', 'free-name']) {
+      const opened = await as('alice', `mutation($id: ID!) { openAccount(input: {accountId: $id, ownerId: "alice"}) { account { id } } }`, { id: taken });
+      expect(opened.errors?.[0]?.extensions, taken).toEqual({ code: 'BAD_USER_INPUT', field: 'accountId' });
+      expect(opened.errors?.[0]?.message, taken).toBe('accountId must be a UUID (or left out to have one generated)');
+    }
+    expect(await head()).toBe(before);
+    const uuid = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+    const mine = await as('alice', `mutation($id: ID!) { openAccount(input: {accountId: $id, ownerId: "alice"}) { account { id } } }`, { id: uuid });
+    expect(mine.data?.openAccount.account.id).toBe(uuid);
+    // Another owner's stream and an id nobody uses answer the same, word for word, on every read and command.
+    for (const query of [
+      `query($id: ID!) { account(id: $id) { id } }`,
+      `query($id: ID!) { accountSummary(id: $id) { accountId } }`,
+      `query($id: ID!) { streamState(id: $id) { version } }`,
+      `query($id: ID!) { events(streamId: $id) { edges { cursor } } }`,
+      `mutation($id: ID!) { deposit(input: {accountId: $id, amount: "1.00"}) { account { id } } }`,
+      `mutation($id: ID!) { closeAccount(input: {accountId: $id}) { account { id } } }`,
+    ]) {
+      const theirs = await as('alice', query, { id: 'bob-acc' });
+      const nobodys = await as('alice', query, { id: 'no-such-stream' });
+      const user = await as('alice', query, { id: 'bob' });
+      expect(theirs.errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
+      expect({ errors: nobodys.errors, data: nobodys.data }, query).toEqual({ errors: theirs.errors, data: theirs.data });
+      expect({ errors: user.errors, data: user.data }, query).toEqual({ errors: theirs.errors, data: theirs.data });
+    }
+  });
+
   it('lets admins read and act on everything', async () => {
     const response = await as('admin', `{ account(id: "bob-acc", version: 1) { balance } accounts { edges { node { id } } } events(first: 100) { edges { node { streamId } } } user(id: "alice") { name } }`);
     expect(response.errors).toBeUndefined();
