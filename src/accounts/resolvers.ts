@@ -5,7 +5,7 @@ import { commandPayload } from '../graphql/payload.js';
 import { pageSize, parseCursor, toPage } from '../graphql/pagination.js';
 import { streamEventsPage } from '../graphql/stream-events.js';
 import { ownerFilter, requireSelf, requireStreamAccess, requireUnguessableId } from '../auth/policy.js';
-import { subscribeStateChanges } from '../subscriptions/state-changes.js';
+import { subscribeStateChanges } from '../graphql/state-changes.js';
 import { usersById } from '../users/index.js';
 import { accountDecider } from './decider.js';
 import { accountPagesByOwner } from './loaders.js';

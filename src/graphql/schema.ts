@@ -7,7 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { AggregateModule } from '../module.js';
 import { eventResolvers } from './event-resolvers.js';
 import { streamResolvers } from './stream-resolvers.js';
-import { subscriptionResolvers } from '../subscriptions/resolvers.js';
+import { subscriptionResolvers } from './subscription-resolvers.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from './scalars.js';
 

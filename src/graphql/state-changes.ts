@@ -6,9 +6,9 @@
  */
 import type { AggregateRepository } from '../commands/repository.js';
 import type { DomainEvent } from '../domain/decider.js';
-import type { GraphQLContext } from '../graphql/context.js';
-import { mapIterator } from './event-subscription.js';
-import { subscribeEvents } from './resolvers.js';
+import type { GraphQLContext } from './context.js';
+import { mapIterator } from '../subscriptions/event-subscription.js';
+import { subscribeEvents } from './subscription-resolvers.js';
 
 export async function subscribeStateChanges<State, Command, Event extends DomainEvent, View>(
   context: GraphQLContext,
