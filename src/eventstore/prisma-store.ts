@@ -28,10 +28,10 @@
  * serialisation cheap: one lock round per batch, not per command.
  */
 import { GroupCommit } from './group-commit.js';
-import { decide, nextTimestamp, type Decided, type StreamState, type WriteItem, type WriteResult } from './batch.js';
+import { commandKey, decide, nextTimestamp, type Decided, type StreamState, type WriteItem, type WriteResult } from './batch.js';
 import { mergeStreams, ROLLED_BACK, serverErrorCode, type Prediction } from './prediction.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
-import { toCommandRecord, toSnapshot, type CommandRow, type SnapshotRow } from './rows.js';
+import { COMMAND_COLUMNS, toCommandRecord, toSnapshot, type CommandRow, type SnapshotRow } from './rows.js';
 import {
   checkpointUpsert,
   claimedStatement,
@@ -64,6 +64,7 @@ import type {
   ReadLogOptions,
   ReadStreamOptions,
   Snapshot,
+  SnapshotKind,
   SqlExecutor,
   StoredEvent,
 } from './types.js';
@@ -119,11 +120,12 @@ export class PrismaEventStore implements EventStore {
   private predictable = true;
 
   /**
-   * Counters for operators and tests: statements run on the reader,
-   * transactions committed, and of those how many went as one statement
-   * (PostgreSQL), and how many one-statement tries found the log moved.
+   * Counters for operators and tests: statements run on the reader, events
+   * read by stream reads (what snapshots save), transactions committed, and
+   * of those how many went as one statement (PostgreSQL), and how many
+   * one-statement tries found the log moved.
    */
-  readonly stats = { reads: 0, commits: 0, oneStatement: 0, mispredicted: 0 };
+  readonly stats = { reads: 0, eventsRead: 0, commits: 0, oneStatement: 0, mispredicted: 0 };
 
   constructor(private readonly options: PrismaEventStoreOptions) {
     this.dialect = options.dialect;
@@ -175,6 +177,7 @@ export class PrismaEventStore implements EventStore {
       params.push(options.toVersion);
     }
     const rows = await this.reader.query<EventRow>(`${sql} ORDER BY version`, params);
+    this.stats.eventsRead += rows.length;
     return rows.map(toStoredEvent);
   }
 
@@ -192,6 +195,7 @@ export class PrismaEventStore implements EventStore {
       `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' OR ')} ORDER BY stream_id, version`,
       params,
     );
+    this.stats.eventsRead += rows.length;
     for (const row of rows) result.get(row.stream_id)?.push(toStoredEvent(row));
     return result;
   }
@@ -246,50 +250,52 @@ export class PrismaEventStore implements EventStore {
     return rows[0] ? toBigInt(rows[0].position) : 0n;
   }
 
-  async findCommand(commandId: string): Promise<CommandRecord | null> {
-    const rows = await this.reader.query<CommandRow>(
-      'SELECT command_id, command_type, stream_id, first_version, last_version FROM processed_commands WHERE command_id = ?',
-      [commandId],
-    );
+  async findCommand(commandId: string, actor: string): Promise<CommandRecord | null> {
+    const rows = await this.reader.query<CommandRow>(`SELECT ${COMMAND_COLUMNS} FROM processed_commands WHERE actor = ? AND command_id = ?`, [actor, commandId]);
     return rows[0] ? toCommandRecord(rows[0]) : null;
   }
 
-  async readSnapshot(streamId: string, maxVersion: number, revision: number): Promise<Snapshot | null> {
+  // Snapshots are read only by the decider that wrote them: the same stream type and revision.
+
+  async readSnapshot(streamId: string, maxVersion: number, kind: SnapshotKind): Promise<Snapshot | null> {
     const rows = await this.reader.query<SnapshotRow>(
-      'SELECT stream_id, stream_type, version, revision, state FROM snapshots WHERE stream_id = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1',
-      [streamId, revision, maxVersion],
+      'SELECT stream_id, stream_type, version, revision, state FROM snapshots WHERE stream_id = ? AND stream_type = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1',
+      [streamId, kind.streamType, kind.revision, maxVersion],
     );
     return rows[0] ? toSnapshot(rows[0]) : null;
   }
 
-  async readStreamAt(streamId: string, toVersion: number, revision: number | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
-    if (revision === null) return { snapshot: null, events: await this.readStream(streamId, { toVersion }) };
+  async readStreamAt(streamId: string, toVersion: number, kind: SnapshotKind | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
+    if (kind === null) return { snapshot: null, events: await this.readStream(streamId, { toVersion }) };
+    const { streamType, revision } = kind;
     // The snapshot row first (kind 0, its state in `data`), then the events after it.
     const rows = await this.reader.query<EventRow & { kind: unknown }>(
-      `WITH s AS (SELECT version, stream_type, state FROM snapshots WHERE stream_id = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1)
+      `WITH s AS (SELECT version, stream_type, state FROM snapshots WHERE stream_id = ? AND stream_type = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1)
        SELECT 0 AS kind, NULL AS "position", NULL AS id, CAST(? AS TEXT) AS stream_id, s.stream_type, s.version, NULL AS type, s.state AS data, NULL AS metadata, NULL AS "timestamp" FROM s
        UNION ALL
        SELECT 1 AS kind, ${EVENT_COLUMNS} FROM events
         WHERE stream_id = ? AND version > COALESCE((SELECT version FROM s), 0) AND version <= ?
        ORDER BY kind, version`,
-      [streamId, revision, toVersion, streamId, streamId, toVersion],
+      [streamId, streamType, revision, toVersion, streamId, streamId, toVersion],
     );
     const first = rows[0];
     const snapshot =
       first && toNumber(first.kind) === 0
         ? toSnapshot({ stream_id: streamId, stream_type: first.stream_type, version: first.version, revision, state: first.data })
         : null;
-    return { snapshot, events: (snapshot ? rows.slice(1) : rows).map(toStoredEvent) };
+    const events = (snapshot ? rows.slice(1) : rows).map(toStoredEvent);
+    this.stats.eventsRead += events.length;
+    return { snapshot, events };
   }
 
-  async readSnapshots(streamIds: readonly string[], revision: number): Promise<Map<string, Snapshot>> {
+  async readSnapshots(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, Snapshot>> {
     const result = new Map<string, Snapshot>();
     if (streamIds.length === 0) return result;
     const rows = await this.reader.query<SnapshotRow>(
       `SELECT s.stream_id, s.stream_type, s.version, s.revision, s.state FROM snapshots s
-       WHERE s.stream_id IN (${placeholders(streamIds.length)}) AND s.revision = ?
-         AND s.version = (SELECT MAX(version) FROM snapshots m WHERE m.stream_id = s.stream_id AND m.revision = ?)`,
-      [...streamIds, revision, revision],
+       WHERE s.stream_id IN (${placeholders(streamIds.length)}) AND s.stream_type = ? AND s.revision = ?
+         AND s.version = (SELECT MAX(version) FROM snapshots m WHERE m.stream_id = s.stream_id AND m.stream_type = s.stream_type AND m.revision = s.revision)`,
+      [...streamIds, kind.streamType, kind.revision],
     );
     for (const row of rows) result.set(row.stream_id, toSnapshot(row));
     return result;
@@ -515,16 +521,18 @@ export class PrismaEventStore implements EventStore {
     return streams;
   }
 
+  /** The batch's commands already recorded, keyed by `commandKey` (one primary-key probe each). */
   private async knownCommands(sql: SqlExecutor, appends: readonly AppendRequest[]) {
     const known = new Map<string, CommandRecord>();
-    const ids = [...new Set(appends.flatMap((request) => (request.command ? [request.command.id] : [])))];
-    for (let start = 0; start < ids.length; start += PROBE_CHUNK) {
-      const chunk = ids.slice(start, start + PROBE_CHUNK);
+    const commands = new Map(appends.flatMap((request) => (request.command ? [[commandKey(request.command.actor, request.command.id), request.command] as const] : [])));
+    const keys = [...commands.values()];
+    for (let start = 0; start < keys.length; start += PROBE_CHUNK) {
+      const chunk = keys.slice(start, start + PROBE_CHUNK);
       const rows = await sql.query<CommandRow>(
-        `SELECT command_id, command_type, stream_id, first_version, last_version FROM processed_commands WHERE command_id IN (${placeholders(chunk.length)})`,
-        chunk,
+        `SELECT ${COMMAND_COLUMNS} FROM processed_commands WHERE ${chunk.map(() => '(actor = ? AND command_id = ?)').join(' OR ')}`,
+        chunk.flatMap((command) => [command.actor, command.id]),
       );
-      for (const row of rows) known.set(row.command_id, toCommandRecord(row));
+      for (const row of rows) known.set(commandKey(row.actor, row.command_id), toCommandRecord(row));
     }
     return known;
   }
