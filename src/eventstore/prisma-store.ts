@@ -28,6 +28,7 @@
  * serialisation cheap: one lock round per batch, not per command.
  */
 import { GroupCommit } from './group-commit.js';
+import { batchCommitted, outcomeUnknown, UnknownOutcomeError } from './outcome.js';
 import { commandKey, decide, nextTimestamp, type Decided, type StreamState, type WriteItem, type WriteResult } from './batch.js';
 import { mergeStreams, ROLLED_BACK, serverErrorCode, type Prediction } from './prediction.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
@@ -153,7 +154,7 @@ export class PrismaEventStore implements EventStore {
     };
     this.projections = options.projections ?? [];
     this.clock = options.clock ?? (() => new Date());
-    this.writes = new GroupCommit((items) => this.writeBatch(items), options.maxBatch ?? 500);
+    this.writes = new GroupCommit((items) => this.writeBatch(items), options.maxBatch ?? 500, (error) => !(error instanceof UnknownOutcomeError));
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
@@ -354,23 +355,43 @@ export class PrismaEventStore implements EventStore {
    * the prediction was wrong, the batch takes the locked path.
    */
   private async writeBatch(items: WriteItem[]): Promise<WriteResult[]> {
-    if (this.dialect === 'postgresql' && this.predictable) {
-      if (this.skipPredicted > 0) this.skipPredicted--;
-      else {
-        const results = await this.writePredicted(items);
-        if (results) return results;
+    const sent: { batch?: Decided | undefined } = {};
+    try {
+      if (this.dialect === 'postgresql' && this.predictable) {
+        if (this.skipPredicted > 0) this.skipPredicted--;
+        else {
+          const results = await this.writePredicted(items, sent);
+          if (results) return results;
+        }
       }
+      return await this.writeLocked(items, sent);
+    } catch (error) {
+      return this.settle(error, sent.batch);
     }
-    return this.writeLocked(items);
+  }
+
+  /**
+   * After a failed batch: its results if it committed after all (the
+   * connection broke after the commit was sent, see outcome.ts), else the
+   * error, and group commit retries its items.
+   */
+  private async settle(error: unknown, batch: Decided | undefined): Promise<WriteResult[]> {
+    // Without events a retry is harmless: a recorded command id answers as a duplicate, snapshots are upserts.
+    const first = batch?.events[0];
+    if (!batch || !first || !outcomeUnknown(this.dialect, error)) throw error;
+    if (!(await batchCommitted(this.dialect, this.options.writer, first.id, error))) throw error;
+    this.committed(batch, undefined);
+    return batch.results;
   }
 
   /**
    * The locked path: BEGIN, the head lock, the stream (and command id)
    * probes, the writes (one statement on PostgreSQL), COMMIT.
    */
-  private async writeLocked(items: WriteItem[]): Promise<WriteResult[]> {
+  private async writeLocked(items: WriteItem[], sent: { batch?: Decided | undefined }): Promise<WriteResult[]> {
     const before = this.prediction;
     this.prediction = undefined;
+    sent.batch = undefined;
     const { batch, prediction } = await inTransaction(this.dialect, this.options.writer, async (sql) => {
       // 1. The head lock: every writer of every process queues here.
       const [headRow] = await sql.query<{ position: unknown; last_timestamp: unknown }>(
@@ -385,6 +406,7 @@ export class PrismaEventStore implements EventStore {
       const streams = await this.currentStreams(sql, appends);
       const known = await this.knownCommands(sql, appends);
       const batch = decide(items, startHead, timestamp, streams, known);
+      sent.batch = batch;
 
       // Read models that need a read go first; the others travel with everything else in one go.
       const projected: Statement[] = [];
@@ -420,7 +442,7 @@ export class PrismaEventStore implements EventStore {
    * the function raises, the statement writes nothing, and undefined is
    * returned: the batch then takes the locked path, which decides it afresh.
    */
-  private async writePredicted(items: WriteItem[]): Promise<WriteResult[] | undefined> {
+  private async writePredicted(items: WriteItem[], sent: { batch?: Decided | undefined }): Promise<WriteResult[] | undefined> {
     const predicted = this.prediction;
     if (!predicted) return undefined;
     // Read models that need a read inside the transaction cannot travel in one statement.
@@ -462,6 +484,7 @@ export class PrismaEventStore implements EventStore {
     const statement = claimedStatement(claim, [...projected, ...this.batchWrites(items, batch, timestamp)], this.notice(batch));
     if (!statement) return undefined;
     this.prediction = undefined;
+    sent.batch = batch;
     try {
       await this.writer.execute(statement.sql, statement.params);
     } catch (error) {
@@ -499,8 +522,8 @@ export class PrismaEventStore implements EventStore {
     return batch.events.length > 0 && this.options.notifyChannel ? { channel: this.options.notifyChannel, head: batch.head } : undefined;
   }
 
-  /** After a commit: remembers where the log now is (PostgreSQL), counts the commit, wakes listeners. */
-  private committed(batch: Decided, prediction: Prediction): void {
+  /** After a commit: remembers where the log now is (PostgreSQL; unknown after a lost connection), counts the commit, wakes listeners. */
+  private committed(batch: Decided, prediction: Prediction | undefined): void {
     if (this.dialect === 'postgresql') this.prediction = prediction;
     this.stats.commits++;
     if (batch.events.length > 0) for (const listener of this.listeners) listener(batch.head);
