@@ -280,6 +280,26 @@ describe.runIf(backends.includes('postgresql'))('one-statement appends on postgr
     expect(await a.streamVersion('os-7')).toBe(version);
   });
 
+  it("lands another actor's command with a recorded id in one statement (the key is actor and id)", async () => {
+    await b.append({ streamId: 'os-11', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')], command: { id: 'shared-id', type: 'Do', actor: 'alice' } });
+    const sent = a.stats.oneStatement;
+    for (let i = 0; i < 10 && a.stats.oneStatement === sent; i++) await a.append({ streamId: 'os-12', streamType: 'Thing', expectedVersion: 'any', events: [event('a')] });
+    const before = { ...a.stats };
+    const version = await a.streamVersion('os-12');
+    const mallory = await a.append({ streamId: 'os-12', streamType: 'Thing', expectedVersion: version, events: [event('m')], command: { id: 'shared-id', type: 'Do', actor: 'mallory' } });
+    expect(mallory).toMatchObject({ status: 'appended', version: version + 1 });
+    expect(a.stats.oneStatement).toBe(before.oneStatement + 1);
+    expect(a.stats.mispredicted).toBe(before.mispredicted);
+    expect(await a.findCommand('shared-id', 'mallory')).toMatchObject({ streamId: 'os-12', firstVersion: version + 1 });
+    expect(await a.findCommand('shared-id', 'alice')).toMatchObject({ streamId: 'os-11', firstVersion: 1 });
+    // Alice's repeat fails the statement on the primary key and is answered on the locked path.
+    expect(await a.append({ streamId: 'os-11', streamType: 'Thing', expectedVersion: 1, events: [event('b')], command: { id: 'shared-id', type: 'Do', actor: 'alice' } })).toMatchObject({
+      status: 'duplicate',
+      command: { actor: 'alice', streamId: 'os-11' },
+    });
+    expect(await a.streamVersion('os-11')).toBe(1);
+  });
+
   it('sends NOTIFY from one-statement commits', async () => {
     const channel = 'ledger_test_events';
     const notified = await openEventStore({ databaseUrl: db.url, projections, notifyChannel: channel });
