@@ -1,6 +1,7 @@
 /** Queries over the account read models, through Prisma Client's typed model API. */
 import type { ReadClient } from '../eventstore/prisma-store.js';
 import type { Cents } from '../domain/money.js';
+import { fromLimbs } from './projections.js';
 
 /** An account as the API shows it, whether read from a read model or replayed. */
 export interface AccountView {
@@ -56,10 +57,12 @@ export async function accountsOfOwners(client: ReadClient, ownerIds: readonly st
 }
 
 export async function accountSummary(client: ReadClient, accountId: string): Promise<AccountSummaryView | null> {
-  return client.accountSummary.findUnique({
-    where: { accountId },
-    select: { accountId: true, totalDeposits: true, totalWithdrawals: true, transactionCount: true, createdAt: true, lastActivity: true },
-  });
+  const row = await client.accountSummary.findUnique({ where: { accountId } });
+  if (!row) return null;
+  const { accountId: id, transactionCount, createdAt, lastActivity } = row;
+  // Totals are stored as two limbs (see projections.ts).
+  const totalDeposits = fromLimbs(row.totalDeposits, row.totalDepositsHi);
+  return { accountId: id, totalDeposits, totalWithdrawals: fromLimbs(row.totalWithdrawals, row.totalWithdrawalsHi), transactionCount, createdAt, lastActivity };
 }
 
 /** The owner of each account id (null for an unknown id), in one query. */
