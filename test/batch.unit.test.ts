@@ -1,17 +1,17 @@
 /** The pure decision both append paths share: verdicts, versions and positions within one batch. */
 import { describe, expect, it } from 'vitest';
-import { decide, nextTimestamp, type StreamState, type WriteItem } from '../src/eventstore/batch.js';
+import { commandKey, decide, nextTimestamp, type StreamState, type WriteItem } from '../src/eventstore/batch.js';
 import type { AppendRequest, CommandRecord } from '../src/eventstore/types.js';
 
 const at = new Date('2026-11-30T10:00:00Z');
-const append = (streamId: string, expectedVersion: AppendRequest['expectedVersion'], events = 1, commandId?: string): WriteItem => ({
+const append = (streamId: string, expectedVersion: AppendRequest['expectedVersion'], events = 1, commandId?: string, actor = ''): WriteItem => ({
   kind: 'append',
   request: {
     streamId,
     streamType: 'BankAccount',
     expectedVersion,
     events: Array.from({ length: events }, (_, i) => ({ type: 'money_deposited', data: { i }, metadata: {} })),
-    ...(commandId ? { command: { id: commandId, type: 'Deposit' } } : {}),
+    ...(commandId ? { command: { id: commandId, type: 'Deposit', actor } } : {}),
   },
 });
 
@@ -40,13 +40,31 @@ describe('deciding a batch', () => {
   });
 
   it('answers a repeated command id with its first record, within the batch and from before it', () => {
-    const earlier: CommandRecord = { commandId: 'old', commandType: 'Deposit', streamId: 'a', firstVersion: 1, lastVersion: 1 };
-    const batch = decide([append('a', 'any', 1, 'new'), append('a', 'any', 1, 'new'), append('a', 'any', 1, 'old')], 0n, at, new Map(), new Map([['old', earlier]]));
+    const earlier: CommandRecord = { commandId: 'old', actor: '', commandType: 'Deposit', streamId: 'a', firstVersion: 1, lastVersion: 1 };
+    const batch = decide([append('a', 'any', 1, 'new'), append('a', 'any', 1, 'new'), append('a', 'any', 1, 'old')], 0n, at, new Map(), new Map([[commandKey('', 'old'), earlier]]));
     expect(batch.results.map((result) => result?.status)).toEqual(['appended', 'duplicate', 'duplicate']);
-    expect(batch.results[1]).toMatchObject({ status: 'duplicate', command: { commandId: 'new', firstVersion: 1, lastVersion: 1, position: 1n } });
+    expect(batch.results[1]).toMatchObject({ status: 'duplicate', command: { commandId: 'new', actor: '', firstVersion: 1, lastVersion: 1, position: 1n } });
     expect(batch.results[2]).toEqual({ status: 'duplicate', command: earlier });
     expect(batch.events).toHaveLength(1);
-    expect(batch.commands).toEqual([{ commandId: 'new', commandType: 'Deposit', streamId: 'a', firstVersion: 1, lastVersion: 1, position: 1n }]);
+    expect(batch.commands).toEqual([{ commandId: 'new', actor: '', commandType: 'Deposit', streamId: 'a', firstVersion: 1, lastVersion: 1, position: 1n }]);
+  });
+
+  it("scopes command ids by actor: another actor's command with the same id is a new command", () => {
+    const alices: CommandRecord = { commandId: 'pay-1', actor: 'alice', commandType: 'Deposit', streamId: 'a', firstVersion: 1, lastVersion: 1 };
+    const batch = decide(
+      [append('a', 'any', 1, 'pay-1', 'mallory'), append('a', 'any', 1, 'pay-1', 'alice'), append('a', 'any', 1, 'pay-1', 'mallory'), append('a', 'any', 1, 'pay-1', '')],
+      1n,
+      at,
+      new Map([['a', { version: 1, type: 'BankAccount' }]]),
+      new Map([[commandKey('alice', 'pay-1'), alices]]),
+    );
+    expect(batch.results.map((result) => result?.status)).toEqual(['appended', 'duplicate', 'duplicate', 'appended']);
+    expect(batch.results[1]).toEqual({ status: 'duplicate', command: alices });
+    expect(batch.results[2]).toMatchObject({ status: 'duplicate', command: { actor: 'mallory', firstVersion: 2 } });
+    expect(batch.commands.map((command) => [command.actor, command.firstVersion])).toEqual([
+      ['mallory', 2],
+      ['', 3],
+    ]);
   });
 
   it('refuses an append to an id that belongs to another stream type', () => {

@@ -85,7 +85,7 @@ describe.each(backends)('commands on %s', (backend) => {
     expect(await codeOf(openAccount(app, { accountId: 'owner', ownerId: 'owner' }, {}))).toBe('ALREADY_EXISTS');
     expect(await codeOf(deposit(app, { accountId: 'atomic', amount: 5n }, { expectedVersion: 7 }))).toBe('CONCURRENCY_CONFLICT');
     expect(await app.store.headPosition()).toBe(head);
-    expect(await app.store.findCommand('never')).toBeNull();
+    expect(await app.store.findCommand('never', '')).toBeNull();
   });
 
   it('carries out a repeated command id once and answers the first result', async () => {

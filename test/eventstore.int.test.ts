@@ -89,14 +89,14 @@ describe.each(backends)('event store on %s', (backend) => {
   });
 
   it('records a command id once, in the append transaction', async () => {
-    const first = await store.append({ streamId: 'cmd-1', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-1', type: 'Do' } });
-    const again = await store.append({ streamId: 'cmd-1', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-1', type: 'Do' } });
+    const first = await store.append({ streamId: 'cmd-1', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-1', type: 'Do', actor: '' } });
+    const again = await store.append({ streamId: 'cmd-1', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-1', type: 'Do', actor: '' } });
     expect(first.status).toBe('appended');
-    expect(again).toEqual({ status: 'duplicate', command: { commandId: 'cmd-id-1', commandType: 'Do', streamId: 'cmd-1', firstVersion: 1, lastVersion: 1 } });
+    expect(again).toEqual({ status: 'duplicate', command: { commandId: 'cmd-id-1', actor: '', commandType: 'Do', streamId: 'cmd-1', firstVersion: 1, lastVersion: 1 } });
     // Two at once with the same id: one lands.
     const pair = await Promise.all([
-      store.append({ streamId: 'cmd-2', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-2', type: 'Do' } }),
-      store.append({ streamId: 'cmd-2', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-2', type: 'Do' } }),
+      store.append({ streamId: 'cmd-2', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-2', type: 'Do', actor: '' } }),
+      store.append({ streamId: 'cmd-2', streamType: 'Thing', expectedVersion: 'any', events: [event('a')], command: { id: 'cmd-id-2', type: 'Do', actor: '' } }),
     ]);
     expect(pair.map((r) => r.status).sort()).toEqual(['appended', 'duplicate']);
     expect(await store.streamVersion('cmd-2')).toBe(1);
@@ -112,15 +112,22 @@ describe.each(backends)('event store on %s', (backend) => {
     expect(positions).toEqual(Array.from({ length: 50 }, (_, i) => start + BigInt(i + 1)));
   });
 
-  it('keeps snapshots by revision and version', async () => {
+  it('keeps snapshots by stream type, revision and version', async () => {
+    const thing = (revision: number) => ({ streamType: 'Thing', revision });
     await store.writeSnapshot({ streamId: 'snap', streamType: 'Thing', version: 5, revision: 1, state: { v: 5 } });
     await store.writeSnapshot({ streamId: 'snap', streamType: 'Thing', version: 10, revision: 1, state: { v: 10 } });
     await store.writeSnapshot({ streamId: 'snap', streamType: 'Thing', version: 12, revision: 2, state: { v: 12 } });
-    expect((await store.readSnapshot('snap', 9, 1))?.state).toEqual({ v: 5 });
-    expect((await store.readSnapshot('snap', 100, 1))?.state).toEqual({ v: 10 });
-    expect((await store.readSnapshot('snap', 100, 2))?.state).toEqual({ v: 12 });
-    expect(await store.readSnapshot('snap', 4, 1)).toBeNull();
-    expect((await store.readSnapshots(['snap', 'none'], 1)).get('snap')?.version).toBe(10);
+    expect((await store.readSnapshot('snap', 9, thing(1)))?.state).toEqual({ v: 5 });
+    expect((await store.readSnapshot('snap', 100, thing(1)))?.state).toEqual({ v: 10 });
+    expect((await store.readSnapshot('snap', 100, thing(2)))?.state).toEqual({ v: 12 });
+    expect(await store.readSnapshot('snap', 4, thing(1))).toBeNull();
+    expect((await store.readSnapshots(['snap', 'none'], thing(1))).get('snap')?.version).toBe(10);
+    // Another decider at the same revision never gets a Thing's snapshot, in any of the three reads.
+    const other = { streamType: 'Other', revision: 1 };
+    expect(await store.readSnapshot('snap', 100, other)).toBeNull();
+    expect((await store.readSnapshots(['snap'], other)).size).toBe(0);
+    expect((await store.readStreamAt('snap', 0, other)).snapshot).toBeNull();
+    expect((await store.readStreamAt('snap', 10, thing(1))).snapshot?.state).toEqual({ v: 10 });
   });
 
   it('keeps every committed event across a restart', async () => {
@@ -260,7 +267,7 @@ describe.runIf(backends.includes('postgresql'))('one-statement appends on postgr
   });
 
   it('answers a command id another store recorded as a duplicate, appending nothing', async () => {
-    await b.append({ streamId: 'os-8', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')], command: { id: 'os-cmd', type: 'Do' } });
+    await b.append({ streamId: 'os-8', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')], command: { id: 'os-cmd', type: 'Do', actor: '' } });
     // Until a is back on the one-statement path with a head nobody has moved since.
     const sent = a.stats.oneStatement;
     for (let i = 0; i < 10 && a.stats.oneStatement === sent; i++) await a.append({ streamId: 'os-7', streamType: 'Thing', expectedVersion: 'any', events: [event('a')] });
@@ -268,12 +275,32 @@ describe.runIf(backends.includes('postgresql'))('one-statement appends on postgr
     const version = await a.streamVersion('os-7');
     // The statement fails on the command id's primary key, and the locked path finds the command.
     const missed = a.stats.mispredicted;
-    expect(await a.append({ streamId: 'os-7', streamType: 'Thing', expectedVersion: 'any', events: [event('c')], command: { id: 'os-cmd', type: 'Do' } })).toEqual({
+    expect(await a.append({ streamId: 'os-7', streamType: 'Thing', expectedVersion: 'any', events: [event('c')], command: { id: 'os-cmd', type: 'Do', actor: '' } })).toEqual({
       status: 'duplicate',
-      command: { commandId: 'os-cmd', commandType: 'Do', streamId: 'os-8', firstVersion: 1, lastVersion: 1 },
+      command: { commandId: 'os-cmd', actor: '', commandType: 'Do', streamId: 'os-8', firstVersion: 1, lastVersion: 1 },
     });
     expect(a.stats.mispredicted).toBe(missed + 1);
     expect(await a.streamVersion('os-7')).toBe(version);
+  });
+
+  it("lands another actor's command with a recorded id in one statement (the key is actor and id)", async () => {
+    await b.append({ streamId: 'os-11', streamType: 'Thing', expectedVersion: 'no_stream', events: [event('a')], command: { id: 'shared-id', type: 'Do', actor: 'alice' } });
+    const sent = a.stats.oneStatement;
+    for (let i = 0; i < 10 && a.stats.oneStatement === sent; i++) await a.append({ streamId: 'os-12', streamType: 'Thing', expectedVersion: 'any', events: [event('a')] });
+    const before = { ...a.stats };
+    const version = await a.streamVersion('os-12');
+    const mallory = await a.append({ streamId: 'os-12', streamType: 'Thing', expectedVersion: version, events: [event('m')], command: { id: 'shared-id', type: 'Do', actor: 'mallory' } });
+    expect(mallory).toMatchObject({ status: 'appended', version: version + 1 });
+    expect(a.stats.oneStatement).toBe(before.oneStatement + 1);
+    expect(a.stats.mispredicted).toBe(before.mispredicted);
+    expect(await a.findCommand('shared-id', 'mallory')).toMatchObject({ streamId: 'os-12', firstVersion: version + 1 });
+    expect(await a.findCommand('shared-id', 'alice')).toMatchObject({ streamId: 'os-11', firstVersion: 1 });
+    // Alice's repeat fails the statement on the primary key and is answered on the locked path.
+    expect(await a.append({ streamId: 'os-11', streamType: 'Thing', expectedVersion: 1, events: [event('b')], command: { id: 'shared-id', type: 'Do', actor: 'alice' } })).toMatchObject({
+      status: 'duplicate',
+      command: { actor: 'alice', streamId: 'os-11' },
+    });
+    expect(await a.streamVersion('os-11')).toBe(1);
   });
 
   it('sends NOTIFY from one-statement commits', async () => {

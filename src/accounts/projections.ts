@@ -2,7 +2,7 @@
  * The account read models, kept inline with the append transaction:
  * - `accounts`: every account's current state, listed per owner;
  * - `account_summaries`: deposit/withdrawal totals and counts (the initial
- *   balance is not a transaction).
+ *   balance is not a transaction), each total exact as two limbs.
  *
  * A batch of events costs a fixed handful of statements, not one per event:
  * an account opened in the batch is inserted with its state after the whole
@@ -132,6 +132,32 @@ export const accountsProjection = projection('accounts', 'accounts', (dialect, a
   ];
 });
 
+/**
+ * Summary totals are unbounded (deposits and withdrawals add up forever while
+ * the balance stays bounded), so each is kept exactly as two 64-bit limbs:
+ * total = hi * LIMB + lo, with lo in [0, LIMB). The UPDATE carries lo over in
+ * SQL (% and /), so it still needs no read, and neither limb can overflow:
+ * lo + a batch's lo stays below 2 * LIMB, and hi grows by at most a few per
+ * 10^18 cents.
+ */
+export const LIMB = 1_000_000_000_000_000_000n;
+
+/** A total as its limbs [lo, hi]. */
+export function toLimbs(total: bigint): [bigint, bigint] {
+  return [total % LIMB, total / LIMB];
+}
+
+/** The exact total from its limbs. */
+export function fromLimbs(lo: bigint, hi: bigint): bigint {
+  return hi * LIMB + lo;
+}
+
+/** `column = lo limb of (column + delta)`, `column_hi = hi limb + carry`, against the row as it was. */
+function addLimbs(column: string, lo: string, hi: string): string {
+  const sum = `(account_summaries.${column} + ${lo})`;
+  return `${column} = ${sum} % ${LIMB}, ${column}_hi = account_summaries.${column}_hi + ${hi} + ${sum} / ${LIMB}`;
+}
+
 export const accountSummariesProjection = projection('account_summaries', 'account_summaries', (dialect, accounts) => {
   const c = cast(dialect);
   const created: unknown[][] = [];
@@ -152,25 +178,26 @@ export const accountSummariesProjection = projection('account_summaries', 'accou
       }
     }
     const last = events[events.length - 1]!;
-    if (opening) created.push([id, deposits, withdrawals, count, opening.timestamp, last.timestamp, last.position]);
-    else changed.push([id, deposits, withdrawals, count, last.timestamp, last.position, events[0]!.position]);
+    const totals = [...toLimbs(deposits), ...toLimbs(withdrawals)];
+    if (opening) created.push([id, ...totals, count, opening.timestamp, last.timestamp, last.position]);
+    else changed.push([id, ...totals, count, last.timestamp, last.position, events[0]!.position]);
   }
   return [
     ...valuesStatements(
-      'INSERT INTO account_summaries (account_id, total_deposits, total_withdrawals, transaction_count, created_at, last_activity, last_position) VALUES',
-      '(?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO account_summaries (account_id, total_deposits, total_deposits_hi, total_withdrawals, total_withdrawals_hi, transaction_count, created_at, last_activity, last_position) VALUES',
+      '(?, ?, ?, ?, ?, ?, ?, ?, ?)',
       created,
       'ON CONFLICT (account_id) DO NOTHING',
     ),
     ...valuesStatements(
-      `UPDATE account_summaries SET total_deposits = account_summaries.total_deposits + v.column2,
-         total_withdrawals = account_summaries.total_withdrawals + v.column3,
-         transaction_count = account_summaries.transaction_count + v.column4,
-         last_activity = v.column5, last_position = v.column6
+      `UPDATE account_summaries SET ${addLimbs('total_deposits', 'v.column2', 'v.column3')},
+         ${addLimbs('total_withdrawals', 'v.column4', 'v.column5')},
+         transaction_count = account_summaries.transaction_count + v.column6,
+         last_activity = v.column7, last_position = v.column8
        FROM (VALUES`,
-      `(${c.text}, ${c.bigint}, ${c.bigint}, ${c.int}, ${c.timestamp}, ${c.bigint}, ${c.bigint})`,
+      `(${c.text}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.int}, ${c.timestamp}, ${c.bigint}, ${c.bigint})`,
       changed,
-      ') AS v WHERE account_summaries.account_id = v.column1 AND account_summaries.last_position < v.column7',
+      ') AS v WHERE account_summaries.account_id = v.column1 AND account_summaries.last_position < v.column9',
     ),
   ];
 });

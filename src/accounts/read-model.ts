@@ -3,6 +3,7 @@ import type { App } from '../app.js';
 import type { Cents } from '../domain/money.js';
 import type { ReadClient } from '../eventstore/prisma-store.js';
 import { toBigInt, toBoolean, toDate, toNumber } from '../eventstore/sql.js';
+import { fromLimbs } from './projections.js';
 
 /** An account as the API shows it, whether read from a read model or replayed. */
 export interface AccountView {
@@ -91,10 +92,12 @@ export async function accountPagesOfOwners(app: App, requests: readonly OwnerPag
 }
 
 export async function accountSummary(client: ReadClient, accountId: string): Promise<AccountSummaryView | null> {
-  return client.accountSummary.findUnique({
-    where: { accountId },
-    select: { accountId: true, totalDeposits: true, totalWithdrawals: true, transactionCount: true, createdAt: true, lastActivity: true },
-  });
+  const row = await client.accountSummary.findUnique({ where: { accountId } });
+  if (!row) return null;
+  const { accountId: id, transactionCount, createdAt, lastActivity } = row;
+  // Totals are stored as two limbs (see projections.ts).
+  const totalDeposits = fromLimbs(row.totalDeposits, row.totalDepositsHi);
+  return { accountId: id, totalDeposits, totalWithdrawals: fromLimbs(row.totalWithdrawals, row.totalWithdrawalsHi), transactionCount, createdAt, lastActivity };
 }
 
 /** The owner of each account id (undefined for an id that is not an account), in one query. */

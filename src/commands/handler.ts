@@ -9,6 +9,13 @@
  *   version: a caller who did is told, with both versions.
  * - A command id makes the command idempotent: the id is recorded in the
  *   append transaction, and a repeat answers the first result, appending nothing.
+ *   Ids are scoped by the acting principal (`context.userId`, '' when there is
+ *   none): a repeat only ever answers whoever issued the command, and someone
+ *   else's command with the same id is simply a new command.
+ * - Commands are decided on the cached state when there is one; an answer
+ *   that appends nothing (a refusal, a no-op) is only given on state read from
+ *   the log after the command arrived, so it is never older than the log.
+ *   (An answer that appends is checked by the append's expected version.)
  */
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../domain/decider.js';
@@ -28,6 +35,7 @@ export interface CommandOptions {
 
 export interface CommandContext {
   readonly correlationId?: string | undefined;
+  /** The acting principal: recorded in event metadata, and the scope of command ids. */
   readonly userId?: string | undefined;
 }
 
@@ -88,54 +96,127 @@ export class CommandHandler {
     if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
       throw badInput('expectedVersion must be 0 or more', { field: 'expectedVersion' });
     }
-    if (commandId !== undefined) {
-      const previous = await repository.store.findCommand(commandId);
-      if (previous) return this.replay(repository, streamId, options.commandType, previous);
-    }
-    const metadata = this.metadata(commandId, options.context);
+    const actor = options.context?.userId ?? '';
+    if (commandId === undefined) return this.lock.run(streamId, () => this.attempts(repository, streamId, command, options, undefined));
+    const previous = await repository.store.findCommand(commandId, actor);
+    if (previous) return this.replay(repository, streamId, options.commandType, previous);
+    const recorded = { id: commandId, type: options.commandType, actor };
     return this.lock.run(streamId, async () => {
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        let loaded = attempt === 0 ? await repository.loadForCommand(streamId) : await repository.load(streamId);
-        // The cache may be behind another process: check against the database before refusing.
-        if (expected !== undefined && expected !== loaded.version && attempt === 0) loaded = await repository.load(streamId);
-        if (loaded.foreignType) {
-          throw alreadyExists(`Id ${streamId} already belongs to a ${loaded.foreignType}`, { id: streamId });
+      try {
+        return await this.attempts(repository, streamId, command, options, recorded);
+      } catch (error) {
+        // A repeat racing its original: the refusal was decided on state that includes the
+        // original's commit, which recorded the id in the same transaction. Answer what it answered.
+        if (!(error instanceof DomainError)) throw error;
+        const first = await repository.store.findCommand(commandId, actor);
+        if (first) return this.replay(repository, streamId, options.commandType, first);
+        throw error;
+      }
+    });
+  }
+
+  /** Load, decide, append; again on a version conflict when the caller gave no expected version. */
+  private async attempts<State, Command, Event extends DomainEvent>(
+    repository: AggregateRepository<State, Command, Event>,
+    streamId: string,
+    command: Command,
+    options: CommandOptions,
+    recorded: { id: string; type: string; actor: string } | undefined,
+  ): Promise<CommandResult<State>> {
+    const expected = options.expectedVersion ?? undefined;
+    const metadata = this.metadata(recorded?.id, options.context);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      // The first attempt starts from the cache; later ones (after a conflict) from the log.
+      const cached = attempt === 0 ? repository.cached(streamId) : undefined;
+      let decided: { loaded: Loaded<State>; events: Event[] };
+      try {
+        decided = await this.decideOnLog(repository, streamId, command, cached, expected, recorded !== undefined);
+      } catch (error) {
+        if (error instanceof ConcurrencyConflict) this.observer.conflict?.(options.commandType);
+        throw error;
+      }
+      const { loaded, events } = decided;
+      if (events.length === 0 && recorded === undefined) return { state: loaded.state, version: loaded.version, events: [] };
+      const started = performance.now();
+      const result = await repository.store.append({
+        streamId,
+        streamType: repository.decider.streamType,
+        expectedVersion: loaded.version,
+        events: events.map((event) => ({ type: event.type, data: event.data as JsonObject, metadata })),
+        command: recorded,
+      });
+      switch (result.status) {
+        case 'appended': {
+          this.observer.appended?.(repository.decider.streamType, result.events.length, (performance.now() - started) / 1000);
+          const next: Loaded<State> = repository.fold(loaded, result.events);
+          repository.committed(streamId, loaded.version, next);
+          return { state: next.state, version: next.version, events: result.events };
         }
-        if (expected !== undefined && expected !== loaded.version) {
+        case 'duplicate':
+          return this.replay(repository, streamId, options.commandType, result.command);
+        case 'conflict':
+          repository.forget(streamId);
           this.observer.conflict?.(options.commandType);
-          throw new ConcurrencyConflict(streamId, expected, loaded.version);
-        }
-        const events = repository.decider.decide(command, loaded.state, { now: this.clock() });
-        if (events.length === 0 && commandId === undefined) return { state: loaded.state, version: loaded.version, events: [] };
-        const started = performance.now();
-        const result = await repository.store.append({
-          streamId,
-          streamType: repository.decider.streamType,
-          expectedVersion: loaded.version,
-          events: events.map((event) => ({ type: event.type, data: event.data as JsonObject, metadata })),
-          command: commandId === undefined ? undefined : { id: commandId, type: options.commandType },
-        });
-        switch (result.status) {
-          case 'appended': {
-            this.observer.appended?.(repository.decider.streamType, result.events.length, (performance.now() - started) / 1000);
-            const next: Loaded<State> = repository.fold(loaded, result.events);
-            repository.committed(streamId, loaded.version, next);
-            return { state: next.state, version: next.version, events: result.events };
-          }
-          case 'duplicate':
-            return this.replay(repository, streamId, options.commandType, result.command);
-          case 'conflict':
-            repository.forget(streamId);
-            this.observer.conflict?.(options.commandType);
-            if (expected !== undefined) throw new ConcurrencyConflict(streamId, expected, result.actualVersion);
-            // Jittered backoff, so a writer that keeps losing the race to a busier one gets its turn.
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
-            this.observer.retried?.(options.commandType);
-            break;
+          if (expected !== undefined) throw new ConcurrencyConflict(streamId, expected, result.actualVersion);
+          // Jittered backoff, so a writer that keeps losing the race to a busier one gets its turn.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+          this.observer.retried?.(options.commandType);
+          break;
+      }
+    }
+    throw new ConcurrencyConflict(streamId, -1, (await repository.load(streamId)).version);
+  }
+
+  /**
+   * Decides on the cached state when the answer appends (the append's expected
+   * version checks it). An answer that appends nothing (a refusal, a no-op) is
+   * given only on the stream as the log has it now: one read of the stream's
+   * tail after the cached version, and a new decision if it moved.
+   */
+  private async decideOnLog<State, Command, Event extends DomainEvent>(
+    repository: AggregateRepository<State, Command, Event>,
+    streamId: string,
+    command: Command,
+    cached: Loaded<State> | undefined,
+    expected: number | undefined,
+    alwaysAppends: boolean,
+  ): Promise<{ loaded: Loaded<State>; events: Event[] }> {
+    let loaded = cached ?? (await repository.load(streamId));
+    let fresh = cached === undefined;
+    for (;;) {
+      let events: Event[] | undefined;
+      let refusal: DomainError | undefined;
+      try {
+        events = this.decide(repository, streamId, command, loaded, expected);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        refusal = error;
+      }
+      if (events && (events.length > 0 || alwaysAppends)) return { loaded, events };
+      if (!fresh) {
+        const latest = await repository.load(streamId);
+        fresh = true;
+        if (latest.version !== loaded.version || latest.foreignType) {
+          loaded = latest;
+          continue;
         }
       }
-      throw new ConcurrencyConflict(streamId, -1, (await repository.load(streamId)).version);
-    });
+      if (refusal) throw refusal;
+      return { loaded, events: events ?? [] };
+    }
+  }
+
+  /** The events `command` produces on `loaded`, or the refusal (a DomainError). */
+  private decide<State, Command, Event extends DomainEvent>(
+    repository: AggregateRepository<State, Command, Event>,
+    streamId: string,
+    command: Command,
+    loaded: Loaded<State>,
+    expected: number | undefined,
+  ): Event[] {
+    if (loaded.foreignType) throw alreadyExists(`Id ${streamId} is already in use`, { id: streamId });
+    if (expected !== undefined && expected !== loaded.version) throw new ConcurrencyConflict(streamId, expected, loaded.version);
+    return repository.decider.decide(command, loaded.state, { now: this.clock() });
   }
 
   /** The first result of a command id: its events and the state right after them. */

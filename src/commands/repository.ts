@@ -48,12 +48,13 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
   }
 
   /**
-   * For commands: the cached state as it is, without a read. If another
-   * process has moved the stream on, the append's expected-version check
-   * catches it and the command retries from a fresh load.
+   * For commands: the cached state as it is, without a read (undefined when
+   * not cached). Another process may have moved the stream on: the append's
+   * expected version catches that, and the handler reads the log before any
+   * answer that appends nothing.
    */
-  async loadForCommand(streamId: string): Promise<Loaded<State>> {
-    return this.cache.get(streamId) ?? this.load(streamId);
+  cached(streamId: string): Loaded<State> | undefined {
+    return this.cache.get(streamId);
   }
 
   /** Latest states of many streams in two queries (snapshots, then tails). */
@@ -64,7 +65,7 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
       if (cached) bases.set(id, cached);
       return !cached;
     });
-    const snapshots = await this.store.readSnapshots(missing, this.decider.revision);
+    const snapshots = await this.store.readSnapshots(missing, this.decider);
     for (const id of missing) {
       const snapshot = snapshots.get(id);
       bases.set(id, snapshot ? { state: this.decider.fromSnapshot(snapshot.state), version: snapshot.version } : this.empty());
@@ -98,7 +99,7 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
       return this.load(streamId);
     }
     // The newest snapshot at or below the target and the events after it, in one query.
-    const { snapshot, events } = await this.store.readStreamAt(streamId, target, useSnapshots ? this.decider.revision : null);
+    const { snapshot, events } = await this.store.readStreamAt(streamId, target, useSnapshots ? this.decider : null);
     const base = snapshot ? { state: this.decider.fromSnapshot(snapshot.state), version: snapshot.version } : this.empty();
     const loaded = this.apply(base, events);
     // Fewer events than asked for: the stream ends before `target` (no separate version lookup).
@@ -136,7 +137,7 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
   }
 
   private async fromSnapshot(streamId: string): Promise<Loaded<State>> {
-    const snapshot = await this.store.readSnapshot(streamId, MAX_VERSION, this.decider.revision);
+    const snapshot = await this.store.readSnapshot(streamId, MAX_VERSION, this.decider);
     return snapshot ? { state: this.decider.fromSnapshot(snapshot.state), version: snapshot.version } : this.empty();
   }
 

@@ -15,6 +15,11 @@ export interface StreamState {
   type: string;
 }
 
+/** The key a command is recorded under: its id within its actor's ids. */
+export function commandKey(actor: string, commandId: string): string {
+  return `${actor}\u0000${commandId}`;
+}
+
 /** Timestamps never go backwards along the log, so time ranges and positions agree. */
 export function nextTimestamp(now: Date, last: Date): Date {
   return now.getTime() < last.getTime() ? last : now;
@@ -30,8 +35,8 @@ export interface Decided {
 
 /**
  * Each request's verdict, in submission order, on the streams as given
- * (updated in place as requests land) and the command ids already recorded;
- * positions follow `startHead`.
+ * (updated in place as requests land) and the commands already recorded
+ * (keyed by `commandKey`); positions follow `startHead`.
  */
 export function decide(items: readonly WriteItem[], startHead: bigint, timestamp: Date, streams: Map<string, StreamState>, known: Map<string, CommandRecord>): Decided {
   let position = startHead;
@@ -40,7 +45,7 @@ export function decide(items: readonly WriteItem[], startHead: bigint, timestamp
   const results: WriteResult[] = items.map((item) => {
     if (item.kind === 'snapshot') return null;
     const request = item.request;
-    const previous = request.command ? known.get(request.command.id) : undefined;
+    const previous = request.command ? known.get(commandKey(request.command.actor, request.command.id)) : undefined;
     if (previous) return { status: 'duplicate', command: previous };
     const stream = streams.get(request.streamId);
     const current = stream?.version ?? 0;
@@ -64,6 +69,7 @@ export function decide(items: readonly WriteItem[], startHead: bigint, timestamp
     if (request.command) {
       const record = {
         commandId: request.command.id,
+        actor: request.command.actor,
         commandType: request.command.type,
         streamId: request.streamId,
         firstVersion: current + 1,
@@ -71,7 +77,7 @@ export function decide(items: readonly WriteItem[], startHead: bigint, timestamp
         position,
       };
       commands.push(record);
-      known.set(record.commandId, record);
+      known.set(commandKey(record.actor, record.commandId), record);
     }
     return { status: 'appended', events: stored, version };
   });

@@ -6,7 +6,8 @@
  * its own result.
  *
  * If a whole batch fails (a database error, not a per-item conflict), its
- * items are retried one by one so a single bad item only fails itself.
+ * items are retried one by one so a single bad item only fails itself;
+ * unless `retryable` says the batch may have been carried out after all.
  */
 export class GroupCommit<Item, Result> {
   private queue: Array<{ item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }> = [];
@@ -18,6 +19,8 @@ export class GroupCommit<Item, Result> {
   constructor(
     private readonly flush: (items: Item[]) => Promise<Result[]>,
     private readonly maxBatch: number,
+    /** Whether the items of a batch that failed with `error` may be retried (default: always). */
+    private readonly retryable: (error: unknown) => boolean = () => true,
   ) {}
 
   submit(item: Item): Promise<Result> {
@@ -62,8 +65,8 @@ export class GroupCommit<Item, Result> {
       const results = await this.flush(batch.map((entry) => entry.item));
       batch.forEach((entry, index) => entry.resolve(results[index]!));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      if (batch.length === 1 || !this.retryable(error)) {
+        for (const entry of batch) entry.reject(error);
         return;
       }
       for (const entry of batch) await this.run([entry]);

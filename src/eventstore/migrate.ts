@@ -29,11 +29,12 @@ export function sqlitePath(databaseUrl: string): string {
   return path;
 }
 
-function migrationsList(dialect: Dialect) {
+/** `upTo`: only the migrations named up to it (inclusive), as an older release shipped them. */
+function migrationsList(dialect: Dialect, upTo?: string) {
   const baseDir = join(PRISMA_DIR, dialect, 'migrations');
   const lockPath = join(baseDir, 'migration_lock.toml');
   const directories = readdirSync(baseDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
+    .filter((entry) => entry.isDirectory() && (upTo === undefined || entry.name <= upTo))
     .map((entry) => entry.name)
     .sort();
   return {
@@ -82,11 +83,12 @@ async function appliedMigrations(databaseUrl: string, dialect: Dialect): Promise
 /**
  * Applies pending migrations; returns the names of those it applied. The
  * engine only starts when something is pending: it wants the SQLite file to
- * itself, and a restart should not pay for loading it.
+ * itself, and a restart should not pay for loading it. `upTo` stops at that
+ * migration (tests build the schema an older release left).
  */
-export async function migrate(databaseUrl: string): Promise<string[]> {
+export async function migrate(databaseUrl: string, options: { upTo?: string } = {}): Promise<string[]> {
   const dialect = dialectOf(databaseUrl);
-  const list = migrationsList(dialect);
+  const list = migrationsList(dialect, options.upTo);
   const applied = await appliedMigrations(databaseUrl, dialect);
   if (list.migrationDirectories.every((directory) => applied.has(directory.path))) return [];
   const schemaText = readFileSync(join(PRISMA_DIR, dialect, 'schema.prisma'), 'utf8');

@@ -27,6 +27,8 @@ export interface OpenStoreOptions {
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   /** PostgreSQL: NOTIFY this channel from every append transaction (wakes other processes' subscriptions). */
   notifyChannel?: string;
+  /** Where event timestamps come from (default: the system clock); tests pin it. */
+  clock?: () => Date;
 }
 
 export async function openEventStore(options: OpenStoreOptions): Promise<PrismaEventStore> {
@@ -35,6 +37,7 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     projections: options.projections ?? [],
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
     ...(options.notifyChannel === undefined ? {} : { notifyChannel: options.notifyChannel }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   };
   if (dialect === 'sqlite') {
     const url = `file:${sqlitePath(options.databaseUrl)}`;

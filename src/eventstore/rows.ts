@@ -4,6 +4,7 @@ import type { CommandRecord, Snapshot } from './types.js';
 
 export interface CommandRow {
   command_id: string;
+  actor: string;
   command_type: string;
   stream_id: string;
   first_version: unknown;
@@ -13,12 +14,16 @@ export interface CommandRow {
 export function toCommandRecord(row: CommandRow): CommandRecord {
   return {
     commandId: row.command_id,
+    actor: row.actor,
     commandType: row.command_type,
     streamId: row.stream_id,
     firstVersion: toNumber(row.first_version),
     lastVersion: toNumber(row.last_version),
   };
 }
+
+/** The columns `toCommandRecord` reads. */
+export const COMMAND_COLUMNS = 'command_id, actor, command_type, stream_id, first_version, last_version';
 
 export interface SnapshotRow {
   stream_id: string;

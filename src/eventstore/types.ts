@@ -37,6 +37,8 @@ export interface StoredEvent {
 
 export interface CommandRecord {
   readonly commandId: string;
+  /** Who issued the command ('' on an open server): command ids are scoped by it. */
+  readonly actor: string;
   readonly commandType: string;
   readonly streamId: string;
   /** Versions the command appended, inclusive; firstVersion > lastVersion when it appended none. */
@@ -49,8 +51,12 @@ export interface AppendRequest {
   readonly streamType: string;
   readonly expectedVersion: ExpectedVersion;
   readonly events: readonly NewEvent[];
-  /** Recorded in the same transaction as the events; a second append with the same id appends nothing. */
-  readonly command?: { readonly id: string; readonly type: string } | undefined;
+  /**
+   * Recorded in the same transaction as the events; a second append with the
+   * same id from the same actor appends nothing. Ids are scoped by the actor:
+   * another actor's command with the same id is a different command.
+   */
+  readonly command?: { readonly id: string; readonly type: string; readonly actor: string } | undefined;
 }
 
 export type AppendResult =
@@ -83,6 +89,12 @@ export interface ReadLogOptions extends LogFilter {
   /** Only events with position <= upToPosition. */
   readonly upToPosition?: bigint;
   readonly limit: number;
+}
+
+/** Whose snapshots a reader may use: only those written by the same decider (stream type and revision). */
+export interface SnapshotKind {
+  readonly streamType: string;
+  readonly revision: number;
 }
 
 export interface Snapshot {
@@ -131,17 +143,18 @@ export interface EventStore {
   readLog(options: ReadLogOptions): Promise<StoredEvent[]>;
   /** The position of the last committed event (0n for an empty log). */
   headPosition(): Promise<bigint>;
-  findCommand(commandId: string): Promise<CommandRecord | null>;
-  /** Newest snapshot at or below `maxVersion` made by `revision`. */
-  readSnapshot(streamId: string, maxVersion: number, revision: number): Promise<Snapshot | null>;
+  /** The record of `actor`'s command `commandId`, if it was carried out. */
+  findCommand(commandId: string, actor: string): Promise<CommandRecord | null>;
+  /** Newest snapshot at or below `maxVersion` of this kind (stream type and revision). */
+  readSnapshot(streamId: string, maxVersion: number, kind: SnapshotKind): Promise<Snapshot | null>;
   /**
-   * Time travel in one query: the newest snapshot at or below `toVersion` made
-   * by `revision` (none when `revision` is null) and the stream's events after
-   * it up to `toVersion`.
+   * Time travel in one query: the newest snapshot at or below `toVersion` of
+   * this kind (none when `kind` is null) and the stream's events after it up
+   * to `toVersion`.
    */
-  readStreamAt(streamId: string, toVersion: number, revision: number | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }>;
-  /** Newest usable snapshot of each stream (batched loads). */
-  readSnapshots(streamIds: readonly string[], revision: number): Promise<Map<string, Snapshot>>;
+  readStreamAt(streamId: string, toVersion: number, kind: SnapshotKind | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }>;
+  /** Newest snapshot of this kind of each stream (batched loads). */
+  readSnapshots(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, Snapshot>>;
   writeSnapshot(snapshot: Snapshot): Promise<void>;
   /** Empties a projection's tables and replays the whole log through it, in one transaction. */
   rebuildProjection(name: string): Promise<{ events: number; position: bigint }>;

@@ -70,10 +70,10 @@ export function eventInserts(events: readonly StoredEvent[]): Statement[] {
 
 export function commandInserts(commands: ReadonlyArray<CommandRecord & { position: bigint }>, at: Date): Statement[] {
   return chunks(commands, INSERT_CHUNK).map((chunk) => ({
-    sql: `INSERT INTO processed_commands (command_id, command_type, stream_id, first_version, last_version, "position", created_at) VALUES ${chunk
-      .map(() => '(?, ?, ?, ?, ?, ?, ?)')
+    sql: `INSERT INTO processed_commands (command_id, actor, command_type, stream_id, first_version, last_version, "position", created_at) VALUES ${chunk
+      .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
       .join(', ')}`,
-    params: chunk.flatMap((command) => [command.commandId, command.commandType, command.streamId, command.firstVersion, command.lastVersion, command.position, at]),
+    params: chunk.flatMap((command) => [command.commandId, command.actor, command.commandType, command.streamId, command.firstVersion, command.lastVersion, command.position, at]),
   }));
 }
 

@@ -95,9 +95,9 @@ export type AccountSummary = {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the account last had an event (opening, a transaction or closing). */
   lastActivity?: Maybe<Scalars['DateTime']['output']>;
-  /** Sum of all deposits. */
+  /** Sum of all deposits (exact at any size). */
   totalDeposits: Scalars['Decimal']['output'];
-  /** Sum of all withdrawals. */
+  /** Sum of all withdrawals (exact at any size). */
   totalWithdrawals: Scalars['Decimal']['output'];
   /** Number of deposits and withdrawals. */
   transactionCount: Scalars['Int']['output'];
@@ -107,7 +107,7 @@ export type AccountSummary = {
 export type CloseAccountInput = {
   /** The account. */
   accountId: Scalars['ID']['input'];
-  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -119,7 +119,7 @@ export type DepositInput = {
   accountId: Scalars['ID']['input'];
   /** A positive amount. */
   amount: Scalars['Decimal']['input'];
-  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Free text kept in the event (up to 500 characters). */
   description?: InputMaybe<Scalars['String']['input']>;
@@ -277,7 +277,7 @@ export type MutationWithdrawArgs = {
 export type OpenAccountInput = {
   /** Id for the new account; generated when left out. An id already in use: ALREADY_EXISTS. */
   accountId?: InputMaybe<Scalars['ID']['input']>;
-  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Three capital letters; USD when left out. */
   currency?: InputMaybe<Scalars['String']['input']>;
@@ -387,7 +387,7 @@ export type QueryUserArgs = {
 
 /** Register a user. A `userId` left out is generated (UUID). */
 export type RegisterUserInput = {
-  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Email address. */
   email: Scalars['String']['input'];
@@ -461,7 +461,7 @@ export type SubscriptionEventAppendedArgs = {
 
 /** Change a user's email and/or name. Fields left out stay as they are. */
 export type UpdateUserInput = {
-  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** New email address. */
   email?: InputMaybe<Scalars['String']['input']>;
@@ -513,7 +513,7 @@ export type WithdrawInput = {
   accountId: Scalars['ID']['input'];
   /** A positive amount, at most the balance. */
   amount: Scalars['Decimal']['input'];
-  /** Makes the command idempotent: a repeat returns the first result and appends nothing. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Free text kept in the event (up to 500 characters). */
   description?: InputMaybe<Scalars['String']['input']>;

@@ -1,0 +1,152 @@
+/**
+ * Reads of the event store: the log, streams, snapshots, command records and
+ * projection checkpoints, as plain queries on the reader connection.
+ */
+import { COMMAND_COLUMNS, toCommandRecord, toSnapshot, type CommandRow, type SnapshotRow } from './rows.js';
+import { EVENT_COLUMNS, placeholders, toBigInt, toNumber, toStoredEvent, type EventRow } from './sql.js';
+import type { CommandRecord, ReadLogOptions, ReadStreamOptions, Snapshot, SnapshotKind, SqlExecutor, StoredEvent } from './types.js';
+
+export class LogReads {
+  constructor(
+    private readonly reader: SqlExecutor,
+    /** Counts the events stream reads return (what snapshots save). */
+    private readonly stats: { eventsRead: number },
+  ) {}
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const params: unknown[] = [streamId, options.afterVersion ?? 0];
+    let sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version > ?`;
+    if (options.toVersion !== undefined) {
+      sql += ' AND version <= ?';
+      params.push(options.toVersion);
+    }
+    const rows = await this.reader.query<EventRow>(`${sql} ORDER BY version`, params);
+    this.stats.eventsRead += rows.length;
+    return rows.map(toStoredEvent);
+  }
+
+  async readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>> {
+    const result = new Map<string, StoredEvent[]>();
+    if (after.size === 0) return result;
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    for (const [streamId, version] of after) {
+      conditions.push('(stream_id = ? AND version > ?)');
+      params.push(streamId, version);
+      result.set(streamId, []);
+    }
+    const rows = await this.reader.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' OR ')} ORDER BY stream_id, version`,
+      params,
+    );
+    this.stats.eventsRead += rows.length;
+    for (const row of rows) result.get(row.stream_id)?.push(toStoredEvent(row));
+    return result;
+  }
+
+  async streamVersion(streamId: string, at?: Date): Promise<number> {
+    const rows =
+      at === undefined
+        ? await this.reader.query<{ version: unknown }>('SELECT MAX(version) AS version FROM events WHERE stream_id = ?', [streamId])
+        : await this.reader.query<{ version: unknown }>('SELECT MAX(version) AS version FROM events WHERE stream_id = ? AND "timestamp" <= ?', [streamId, at]);
+    const version = rows[0]?.version;
+    return version === null || version === undefined ? 0 : toNumber(version);
+  }
+
+  async readLog(options: ReadLogOptions): Promise<StoredEvent[]> {
+    const conditions = ['"position" > ?'];
+    const params: unknown[] = [options.afterPosition ?? 0n];
+    if (options.upToPosition !== undefined) {
+      conditions.push('"position" <= ?');
+      params.push(options.upToPosition);
+    }
+    if (options.streamId !== undefined) {
+      conditions.push('stream_id = ?');
+      params.push(options.streamId);
+    }
+    if (options.streamType !== undefined) {
+      conditions.push('stream_type = ?');
+      params.push(options.streamType);
+    }
+    if (options.types !== undefined) {
+      if (options.types.length === 0) return [];
+      conditions.push(`type IN (${placeholders(options.types.length)})`);
+      params.push(...options.types);
+    }
+    if (options.since !== undefined) {
+      conditions.push('"timestamp" >= ?');
+      params.push(options.since);
+    }
+    if (options.until !== undefined) {
+      conditions.push('"timestamp" <= ?');
+      params.push(options.until);
+    }
+    params.push(options.limit);
+    const rows = await this.reader.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY "position"${options.newestFirst ? ' DESC' : ''} LIMIT ?`,
+      params,
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async headPosition(): Promise<bigint> {
+    const rows = await this.reader.query<{ position: unknown }>('SELECT "position" FROM log_head WHERE id = 1');
+    return rows[0] ? toBigInt(rows[0].position) : 0n;
+  }
+
+  async findCommand(commandId: string, actor: string): Promise<CommandRecord | null> {
+    const rows = await this.reader.query<CommandRow>(`SELECT ${COMMAND_COLUMNS} FROM processed_commands WHERE actor = ? AND command_id = ?`, [actor, commandId]);
+    return rows[0] ? toCommandRecord(rows[0]) : null;
+  }
+
+  // Snapshots are read only by the decider that wrote them: the same stream type and revision.
+
+  async readSnapshot(streamId: string, maxVersion: number, kind: SnapshotKind): Promise<Snapshot | null> {
+    const rows = await this.reader.query<SnapshotRow>(
+      'SELECT stream_id, stream_type, version, revision, state FROM snapshots WHERE stream_id = ? AND stream_type = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1',
+      [streamId, kind.streamType, kind.revision, maxVersion],
+    );
+    return rows[0] ? toSnapshot(rows[0]) : null;
+  }
+
+  async readStreamAt(streamId: string, toVersion: number, kind: SnapshotKind | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
+    if (kind === null) return { snapshot: null, events: await this.readStream(streamId, { toVersion }) };
+    const { streamType, revision } = kind;
+    // The snapshot row first (kind 0, its state in `data`), then the events after it.
+    const rows = await this.reader.query<EventRow & { kind: unknown }>(
+      `WITH s AS (SELECT version, stream_type, state FROM snapshots WHERE stream_id = ? AND stream_type = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1)
+       SELECT 0 AS kind, NULL AS "position", NULL AS id, CAST(? AS TEXT) AS stream_id, s.stream_type, s.version, NULL AS type, s.state AS data, NULL AS metadata, NULL AS "timestamp" FROM s
+       UNION ALL
+       SELECT 1 AS kind, ${EVENT_COLUMNS} FROM events
+        WHERE stream_id = ? AND version > COALESCE((SELECT version FROM s), 0) AND version <= ?
+       ORDER BY kind, version`,
+      [streamId, streamType, revision, toVersion, streamId, streamId, toVersion],
+    );
+    const first = rows[0];
+    const snapshot =
+      first && toNumber(first.kind) === 0
+        ? toSnapshot({ stream_id: streamId, stream_type: first.stream_type, version: first.version, revision, state: first.data })
+        : null;
+    const events = (snapshot ? rows.slice(1) : rows).map(toStoredEvent);
+    this.stats.eventsRead += events.length;
+    return { snapshot, events };
+  }
+
+  async readSnapshots(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, Snapshot>> {
+    const result = new Map<string, Snapshot>();
+    if (streamIds.length === 0) return result;
+    const rows = await this.reader.query<SnapshotRow>(
+      `SELECT s.stream_id, s.stream_type, s.version, s.revision, s.state FROM snapshots s
+       WHERE s.stream_id IN (${placeholders(streamIds.length)}) AND s.stream_type = ? AND s.revision = ?
+         AND s.version = (SELECT MAX(version) FROM snapshots m WHERE m.stream_id = s.stream_id AND m.stream_type = s.stream_type AND m.revision = s.revision)`,
+      [...streamIds, kind.streamType, kind.revision],
+    );
+    for (const row of rows) result.set(row.stream_id, toSnapshot(row));
+    return result;
+  }
+
+  async projectionCheckpoint(name: string): Promise<bigint> {
+    const rows = await this.reader.query<{ position: unknown }>('SELECT "position" FROM projection_checkpoints WHERE name = ?', [name]);
+    return rows[0] ? toBigInt(rows[0].position) : 0n;
+  }
+}
