@@ -173,8 +173,8 @@ describe.each(backends)('authentication and authorization on %s', (backend) => {
     const response = await as('admin', `{ account(id: "bob-acc", version: 1) { balance } accounts { edges { node { id } } } events(first: 100) { edges { node { streamId } } } user(id: "alice") { name } }`);
     expect(response.errors).toBeUndefined();
     expect(response.data?.account.balance).toBe('100.00');
-    expect(response.data?.accounts.edges.map((edge: any) => edge.node.id).sort()).toEqual(['alice-acc', 'bob-acc']);
-    expect(new Set(response.data?.events.edges.map((edge: any) => edge.node.streamId))).toEqual(new Set(['alice', 'bob', 'alice-acc', 'bob-acc']));
+    expect(response.data?.accounts.edges.map((edge: any) => edge.node.id).sort()).toEqual(['6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', 'alice-acc', 'bob-acc']);
+    expect(new Set(response.data?.events.edges.map((edge: any) => edge.node.streamId))).toEqual(new Set(['alice', 'bob', 'alice-acc', 'bob-acc', '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f']));
   });
 
   it('closes WebSockets without a token with 4401 and with a bad or expired one with 4403', async () => {

@@ -133,10 +133,10 @@ describe.each(backends)('upgrading a database of the previous release on %s', (b
       const replay = await gql(server.url, `mutation { deposit(input: {accountId: "alice-acc", amount: "25.00", commandId: "dep-a"}) { account { balance version } events { id } } }`, undefined, alice);
       expect(replay).toMatchObject({ data: { deposit: { account: { balance: '125.00', version: 2 }, events: [{ id: 'event-3' }] } } });
       expect(await app.store.headPosition()).toBe(head);
-      // Mallory's use of Alice's command id is her own command: refused, and nothing of Alice's shown.
+      // Mallory's use of Alice's command id is her own command: refused (users open accounts under UUIDs), and nothing of Alice's shown.
       await gql(server.url, `mutation { registerUser(input: {email: "m@example.com", name: "M"}) { user { id } } }`, undefined, mallory);
       const probe = await gql(server.url, `mutation { openAccount(input: {accountId: "alice-acc", ownerId: "mallory", commandId: "open-a"}) { account { balance } events { id } } }`, undefined, mallory);
-      expect(probe.errors?.[0]?.extensions?.code).toBe('ALREADY_EXISTS');
+      expect(probe.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(JSON.stringify(probe)).not.toMatch(/125\.00|event-2/);
 
       // Totals read exactly, and keep counting.
