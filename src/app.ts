@@ -46,6 +46,8 @@ export interface AppOptions {
 }
 
 export const projectionsOf = (modules: readonly AggregateModule[]): InlineProjection[] => modules.flatMap((module) => module.projections);
+/** Every event type of the modules: the store checks appends against it and upcasts what it reads. */
+export const catalogOf = (modules: readonly AggregateModule[]): EventCatalog => new EventCatalog(modules.flatMap((module) => module.events));
 
 export async function createApp(config: Config, modules: readonly AggregateModule[], options: AppOptions = {}): Promise<App> {
   checkModules(modules);
@@ -53,6 +55,7 @@ export async function createApp(config: Config, modules: readonly AggregateModul
   const store = await openEventStore({
     databaseUrl: config.databaseUrl,
     projections: projectionsOf(modules),
+    schemas: catalogOf(modules),
     poolSize: config.poolSize,
     maxBatch: config.appendBatchMax,
     sqliteSynchronous: config.sqliteSynchronous,
@@ -110,7 +113,7 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     config,
     store,
     modules,
-    catalog: new EventCatalog(modules.flatMap((module) => module.events)),
+    catalog: catalogOf(modules),
     projections,
     readModels: store.client,
     commands,

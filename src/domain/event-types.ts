@@ -6,6 +6,7 @@
  * Schemas are zod schemas, checked on append and published as JSON Schema.
  */
 import { z } from 'zod';
+import { DomainError, ErrorCode } from './errors.js';
 
 export type EventData = { [key: string]: unknown };
 /** Turns the data of version n into the data of version n + 1. Pure: no I/O, no clock. */
@@ -40,13 +41,17 @@ export type DataOf<Definition> = Definition extends EventTypeDefinition<infer Sc
 /** An event as a decider produces it, typed from its definition (distributes over a union of definitions). */
 export type EventOf<Definition> = Definition extends EventTypeDefinition<infer Schema, infer Type> ? { type: Type; data: z.infer<Schema> } : never;
 
-export class EventSchemaError extends Error {
+/** An event whose data does not match its type's schema: nothing of its append is written. */
+export class EventSchemaError extends DomainError {
   constructor(
     readonly eventType: string,
     readonly field: string,
     problem: string,
   ) {
-    super(`Event ${eventType} does not match its schema: ${field === '' ? '' : `${field}: `}${problem}`);
+    super(ErrorCode.BadUserInput, `Event ${eventType} does not match its schema: ${field === '' ? '' : `${field}: `}${problem}`, {
+      eventType,
+      ...(field === '' ? {} : { field }),
+    });
     this.name = 'EventSchemaError';
   }
 }

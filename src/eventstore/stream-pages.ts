@@ -5,7 +5,7 @@
  * its limit, so the cost follows the pages asked for, not the streams' length.
  */
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './sql.js';
-import type { SqlExecutor, StoredEvent } from './types.js';
+import type { EventSchemas, SqlExecutor, StoredEvent } from './types.js';
 
 export interface StreamPageRequest {
   readonly streamId: string;
@@ -19,7 +19,7 @@ export interface StreamPageRequest {
 /** Streams per statement: keeps the statement and its parameters small in both dialects. */
 const CHUNK = 100;
 
-export async function readStreamPages(reader: SqlExecutor, requests: readonly StreamPageRequest[]): Promise<StoredEvent[][]> {
+export async function readStreamPages(reader: SqlExecutor, requests: readonly StreamPageRequest[], schemas?: EventSchemas): Promise<StoredEvent[][]> {
   const pages: StoredEvent[][] = requests.map(() => []);
   for (let start = 0; start < requests.length; start += CHUNK) {
     const chunk = requests.slice(start, start + CHUNK);
@@ -29,7 +29,7 @@ export async function readStreamPages(reader: SqlExecutor, requests: readonly St
     );
     const params = chunk.flatMap((request) => [request.streamId, request.afterPosition, request.toVersion, request.limit]);
     const rows = await reader.query<EventRow & { request: unknown }>(selects.join(' UNION ALL '), params);
-    for (const row of rows) pages[start + Number(row.request)]!.push(toStoredEvent(row));
+    for (const row of rows) pages[start + Number(row.request)]!.push(toStoredEvent(row, schemas));
   }
   for (const page of pages) page.sort((a, b) => a.version - b.version);
   return pages;

@@ -4,14 +4,14 @@
  * list of aggregates costs one query, not one per aggregate.
  */
 import DataLoader from 'dataloader';
-import { readStreamPages, type StreamPageRequest } from '../eventstore/stream-pages.js';
+import type { StreamPageRequest } from '../eventstore/stream-pages.js';
 import type { StoredEvent } from '../eventstore/types.js';
 import { defineLoader, type GraphQLContext } from './context.js';
 import { pageSize, parseCursor, toPage, type Page } from './pagination.js';
 
 const streamPages = defineLoader(
   ({ app }) =>
-    new DataLoader<StreamPageRequest, StoredEvent[], string>((requests) => readStreamPages(app.store.reader, requests), {
+    new DataLoader<StreamPageRequest, StoredEvent[], string>((requests) => app.store.readStreamPages(requests), {
       cacheKeyFn: (request) => `${request.streamId}\u0000${request.afterPosition}\u0000${request.toVersion}\u0000${request.limit}`,
     }),
 );
