@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // In CI, fails the run when the PostgreSQL suites did not run.
+    globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     // Two cores: a little parallelism, not so much that timing-sensitive tests starve.
     maxWorkers: 2,

@@ -38,12 +38,20 @@ export interface Config {
   readonly maxQueryCost: number;
   /** MAX_SUBSCRIPTIONS_PER_CONNECTION: operations one WebSocket may run at once. Default 50. */
   readonly maxSubscriptionsPerConnection: number;
-  /** MAX_CONNECTIONS_PER_CLIENT: WebSockets one client (user, else address) may hold open. Default 20. */
+  /** MAX_CONNECTIONS_PER_CLIENT: WebSockets one client (user, else address) may hold open; 0 turns the limit off. Default 0. */
   readonly maxConnectionsPerClient: number;
-  /** MUTATION_RATE_LIMIT: mutations per second per client, with bursts of twice that; 0 turns it off. Default 100. */
+  /** MUTATION_RATE_LIMIT: mutations per second per client, with bursts of twice that; 0 turns it off. Default 0. */
   readonly mutationRateLimit: number;
   /** CORS_ORIGINS: browser origins allowed to call the API and open WebSockets besides the server's own; `*` is any. Default none. */
   readonly corsOrigins: readonly string[];
+  /**
+   * ALLOWED_HOSTS: host names a browser may reach the server by (the `Host` of requests that carry
+   * `Origin` or `Sec-Fetch-*`), against DNS rebinding. IP addresses are always accepted; `*` accepts
+   * any name. Default `localhost`.
+   */
+  readonly allowedHosts: readonly string[];
+  /** GRAPHQL_INTROSPECTION: answer `__schema`/`__type` queries. Default true, false when NODE_ENV=production (as Apollo does). */
+  readonly introspection: boolean;
   /** LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. Default info. */
   readonly logLevel: LogLevel;
   /** READY_MAX_PROJECTION_LAG: /readyz fails when a read model is further than this many events behind the log. Default 1000. */
@@ -62,6 +70,10 @@ export interface AuthConfig {
   readonly issuer?: string | undefined;
   /** AUTH_AUDIENCE: required `aud` claim, when set. */
   readonly audience?: string | undefined;
+  /** AUTH_REQUIRE_EXP: refuse tokens without an `exp` claim. Default true. */
+  readonly requireExp: boolean;
+  /** AUTH_CLOCK_TOLERANCE_SECONDS: clock skew allowed when checking `exp` and `nbf`. Default 30. */
+  readonly clockToleranceSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -82,14 +94,23 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
 function authConfig(env: Env): AuthConfig | undefined {
   const jwtSecret = env.AUTH_JWT_SECRET || undefined;
   const jwks = env.AUTH_JWKS_URL || undefined;
   const issuer = env.AUTH_ISSUER || undefined;
   const audience = env.AUTH_AUDIENCE || undefined;
   if (jwtSecret === undefined && jwks === undefined) {
-    if (issuer !== undefined) throw new ConfigError('AUTH_ISSUER', 'needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
-    if (audience !== undefined) throw new ConfigError('AUTH_AUDIENCE', 'needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
+    for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_REQUIRE_EXP', 'AUTH_CLOCK_TOLERANCE_SECONDS']) {
+      if (env[name]) throw new ConfigError(name, 'needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
+    }
     return undefined;
   }
   if (jwtSecret !== undefined && jwks !== undefined) throw new ConfigError('AUTH_JWKS_URL', 'cannot be set together with AUTH_JWT_SECRET: choose one');
@@ -104,7 +125,27 @@ function authConfig(env: Env): AuthConfig | undefined {
     }
     if (jwksUrl.protocol !== 'https:' && jwksUrl.protocol !== 'http:') throw new ConfigError('AUTH_JWKS_URL', `must be an http(s) URL, got "${jwks}"`);
   }
-  return { jwtSecret, jwksUrl, issuer, audience };
+  return {
+    jwtSecret,
+    jwksUrl,
+    issuer,
+    audience,
+    requireExp: boolean(env, 'AUTH_REQUIRE_EXP', true),
+    clockToleranceSeconds: integer(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
+  };
+}
+
+function hosts(env: Env): string[] {
+  const raw = env.ALLOWED_HOSTS?.trim();
+  if (!raw) return ['localhost'];
+  return raw.split(',').map((entry) => {
+    const host = entry.trim().toLowerCase();
+    if (host === '*') return host;
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
+      throw new ConfigError('ALLOWED_HOSTS', `must be a comma-separated list of host names without port (api.example.com), got "${entry.trim()}"`);
+    }
+    return host;
+  });
 }
 
 function origins(env: Env): string[] {
@@ -154,9 +195,12 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryAliases: integer(env, 'MAX_QUERY_ALIASES', 30, 0, 10_000),
     maxQueryCost: integer(env, 'MAX_QUERY_COST', 10_000, 1, 100_000_000),
     maxSubscriptionsPerConnection: integer(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 50, 1, 100_000),
-    maxConnectionsPerClient: integer(env, 'MAX_CONNECTIONS_PER_CLIENT', 20, 1, 100_000),
-    mutationRateLimit: integer(env, 'MUTATION_RATE_LIMIT', 100, 0, 1_000_000),
+    // Per-client limits are off by default: on an open server every client behind a proxy is one address.
+    maxConnectionsPerClient: integer(env, 'MAX_CONNECTIONS_PER_CLIENT', 0, 0, 100_000),
+    mutationRateLimit: integer(env, 'MUTATION_RATE_LIMIT', 0, 0, 1_000_000),
     corsOrigins: origins(env),
+    allowedHosts: hosts(env),
+    introspection: boolean(env, 'GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
     logLevel,
     readyMaxProjectionLag: integer(env, 'READY_MAX_PROJECTION_LAG', 1000, 0, 1_000_000_000),
   };

@@ -8,6 +8,7 @@ import type { Client } from 'graphql-ws';
 import type { RunningServer } from '../src/server/http.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { startTestServer } from './helpers/app.js';
+import { subscribed } from './helpers/subscribe.js';
 import { wsClient } from './helpers/ws.js';
 
 const REGISTER = gql`
@@ -108,7 +109,7 @@ describe.each(backends)('Apollo Client against %s', (backend) => {
           error: reject,
         });
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await subscribed(server, 1);
     await client.mutate({ mutation: DEPOSIT, variables: { input: { accountId, amount: '4' } } });
     await client.mutate({ mutation: DEPOSIT, variables: { input: { accountId, amount: '6' } } });
     await received;

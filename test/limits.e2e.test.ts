@@ -10,6 +10,8 @@ import type { RunningServer } from '../src/server/http.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { startTestServer } from './helpers/app.js';
 import { gql, ok } from './helpers/graphql.js';
+import { until } from './helpers/deadline.js';
+import { subscribed } from './helpers/subscribe.js';
 import { connectRaw, wsClient, wsRequest } from './helpers/ws.js';
 
 const ALLOWED_ORIGIN = 'https://app.example.com';
@@ -25,8 +27,16 @@ describe.each(backends)('limits on %s', (backend) => {
     return client;
   };
 
+  /** Resolves once the server counts `count` open WebSockets (per-client counts are released by then). */
+  const openSockets = (count: number) => until(`${count} open WebSockets`, async () => (await app.metrics.webSockets.get()).values[0]?.value === count);
+
   beforeAll(async () => {
     db = await createDatabase(backend);
+    // Set up through a server without limits, so the limited one starts with full buckets.
+    const setup = await startTestServer(db.url);
+    await ok(setup.server.url, `mutation { registerUser(input: {userId: "u", email: "u@example.com", name: "U"}) { user { id } } }`);
+    await ok(setup.server.url, `mutation { openAccount(input: {accountId: "a", ownerId: "u"}) { account { id } } }`);
+    await setup.server.close();
     ({ app, server } = await startTestServer(db.url, {
       MUTATION_RATE_LIMIT: '5',
       MAX_QUERY_ALIASES: '4',
@@ -35,10 +45,6 @@ describe.each(backends)('limits on %s', (backend) => {
       MAX_CONNECTIONS_PER_CLIENT: '3',
       CORS_ORIGINS: ALLOWED_ORIGIN,
     }));
-    await ok(server.url, `mutation { registerUser(input: {userId: "u", email: "u@example.com", name: "U"}) { user { id } } }`);
-    await ok(server.url, `mutation { openAccount(input: {accountId: "a", ownerId: "u"}) { account { id } } }`);
-    // Let the bucket refill after the setup's two mutations.
-    await new Promise((resolve) => setTimeout(resolve, 500));
   });
   afterAll(async () => {
     for (const client of clients) await client.dispose();
@@ -92,7 +98,10 @@ describe.each(backends)('limits on %s', (backend) => {
     expect(refusedOnSocket.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
     // Queries are not rate-limited.
     expect((await gql(server.url, `{ account(id: "a") { id } }`)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The refusal says when four would fit; one fits then for sure.
+    const retryAfterMs = refusedOnSocket.errors?.[0]?.extensions?.retryAfterMs as number;
+    expect(retryAfterMs).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
     expect((await gql(server.url, deposit)).errors).toBeUndefined();
   });
 
@@ -107,16 +116,17 @@ describe.each(backends)('limits on %s', (backend) => {
     };
     const first = subscribe();
     const second = subscribe();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscribed(server, 2);
     const third = await wsRequest(client, `subscription { eventAppended { position } }`);
     expect(third.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'subscriptions' });
     expect(first.errors).toEqual([]);
     expect(second.errors).toEqual([]);
     first.stop();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await subscribed(server, 1);
     expect((await wsRequest(client, `{ account(id: "a") { id } }`)).errors).toBeUndefined();
     second.stop();
     await client.dispose();
+    await openSockets(0);
 
     // Three sockets at most per client (here: per address), counted while they are open.
     const open = [];
@@ -124,11 +134,11 @@ describe.each(backends)('limits on %s', (backend) => {
     expect(open.every((connection) => connection.acked)).toBe(true);
     expect(await connectRaw(server.wsUrl)).toMatchObject({ acked: false, code: 4430 });
     open[0]!.socket.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await openSockets(2);
     const again = await connectRaw(server.wsUrl);
     expect(again.acked).toBe(true);
     for (const connection of [...open.slice(1), again]) connection.socket.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await openSockets(0);
   });
 
   it('answers CORS only for allowed origins and refuses WebSockets from others', async () => {

@@ -15,6 +15,7 @@ import { startServer, type RunningServer } from '../src/server/http.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { testConfig } from './helpers/app.js';
 import { gql } from './helpers/graphql.js';
+import { until } from './helpers/deadline.js';
 import { collect } from './helpers/subscribe.js';
 import { SECRET, bearer, hsToken } from './helpers/tokens.js';
 import { wsClient } from './helpers/ws.js';
@@ -83,12 +84,17 @@ describe.each(backends)('operations on %s', (backend) => {
     await run(`mutation { deposit(input: {accountId: "m1", amount: "2.00"}) { account { balance } } }`);
     const subscriber = wsClient(server.wsUrl, { connectionParams: admin });
     const live = collect(subscriber, `subscription { eventAppended(streamId: "m1") { position } }`, (data) => data.eventAppended.position);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const during = await scrape(base);
+    // What the metrics must show is also the acknowledgement to wait for.
+    const during = await until('the subscription on /metrics', async () => {
+      const samples = await scrape(base);
+      return value(samples, 'ledger_subscriptions_active') === 1 ? samples : undefined;
+    });
     live.stop();
     await subscriber.dispose();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const after = await scrape(base);
+    const after = await until('the socket gone from /metrics', async () => {
+      const samples = await scrape(base);
+      return value(samples, 'ledger_websocket_connections') === 0 && value(samples, 'ledger_subscriptions_active') === 0 ? samples : undefined;
+    });
 
     const moved = (key: string) => value(during, key) - value(before, key);
     expect(moved('ledger_commands_total{command="Deposit",outcome="ok"}')).toBe(2);

@@ -1,7 +1,10 @@
 /**
  * Bearer tokens: JWTs signed with a shared secret (HS256) or with keys
  * published at a JWKS URL (RS256/ES256). `sub` is the user id; `roles`
- * containing "admin" grants everything.
+ * containing "admin" grants everything. A token must carry `exp` unless
+ * AUTH_REQUIRE_EXP=false (one without would never expire, nor would its
+ * WebSocket); `exp` and `nbf` are checked with AUTH_CLOCK_TOLERANCE_SECONDS
+ * of clock skew.
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { AuthConfig } from '../config.js';
@@ -22,7 +25,8 @@ export function createVerifier(config: AuthConfig | undefined): TokenVerifier {
     algorithms: config.jwtSecret !== undefined ? ['HS256'] : ['RS256', 'ES256'],
     ...(config.issuer !== undefined ? { issuer: config.issuer } : {}),
     ...(config.audience !== undefined ? { audience: config.audience } : {}),
-    requiredClaims: ['sub'],
+    requiredClaims: config.requireExp ? ['sub', 'exp'] : ['sub'],
+    clockTolerance: config.clockToleranceSeconds,
   };
   const key = config.jwtSecret !== undefined ? new TextEncoder().encode(config.jwtSecret) : createRemoteJWKSet(config.jwksUrl!);
   return async (authorization) => {
@@ -34,6 +38,9 @@ export function createVerifier(config: AuthConfig | undefined): TokenVerifier {
       ({ payload } = await jwtVerify(match[1]!, key as Parameters<typeof jwtVerify>[1], options));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token expired', { reason: 'expired' });
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp' && error.reason === 'missing') {
+        throw unauthenticated('Token has no expiry (exp claim)', { reason: 'invalid' });
+      }
       if (error instanceof joseErrors.JOSEError && !(error instanceof joseErrors.JWKSTimeout)) throw unauthenticated('Invalid token', { reason: 'invalid' });
       // The key server could not be reached: not the client's fault, and not to be described to it.
       throw error;
@@ -45,7 +52,8 @@ export function createVerifier(config: AuthConfig | undefined): TokenVerifier {
       kind: 'user',
       userId,
       admin: roles.includes('admin'),
-      expiresAt: typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : undefined,
+      // When the server stops accepting the token: its exp plus the allowed skew.
+      expiresAt: typeof payload.exp === 'number' ? new Date((payload.exp + config.clockToleranceSeconds) * 1000) : undefined,
     };
   };
 }

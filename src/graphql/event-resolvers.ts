@@ -23,7 +23,7 @@ export const eventResolvers: Resolvers = {
       };
       if (args.last != null || args.before != null) {
         // Backward: the newest matching events before `before`, read newest first and returned oldest first.
-        const limit = pageSize(args.last, app.config);
+        const limit = pageSize(args.last, app.config, 'last');
         const before = args.before == null ? undefined : parseCursor(args.before, 'before');
         const rows = await app.store.readLog({
           ...filters,

@@ -1,4 +1,18 @@
-/** Validation rules that bound what one operation may ask for. */
+/**
+ * Validation rules and estimates that bound what one operation may ask for.
+ *
+ * Every measure here (depth, cost, mutation count) costs time linear in the
+ * document: a fragment is measured once and its figure reused at every
+ * spread, the way graphql-js's own rules work. Walking a fragment again per
+ * spread would double the work per level of `fragment F1 { ...F2 ...F2 }`.
+ * The measures terminate on cyclic documents too (a fragment that spreads
+ * itself counts nothing the second time): they may run before or beside
+ * graphql-js's NoFragmentCyclesRule, which refuses such documents.
+ *
+ * Why not a library: graphql-query-complexity walks a fragment per spread
+ * (exponential on the document above), and graphql-armor's cost model does
+ * not price lists by their page size with variables resolved.
+ */
 import {
   GraphQLError,
   Kind,
@@ -19,33 +33,57 @@ import {
 } from 'graphql';
 import type { PageLimits } from './pagination.js';
 
+/**
+ * A figure per fragment, each computed once. While a fragment is being
+ * measured it counts `onCycle` (only a cyclic document can reach it again).
+ */
+function fragmentMemo<T>(document: DocumentNode, measure: (fragment: FragmentDefinitionNode) => T, onCycle: T): (name: string) => T | undefined {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(definition.name.value)) fragments.set(definition.name.value, definition);
+  }
+  const done = new Map<string, T>();
+  const inProgress = new Set<string>();
+  return (name) => {
+    const known = done.get(name);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    if (!fragment) return undefined;
+    if (inProgress.has(name)) return onCycle;
+    inProgress.add(name);
+    const value = measure(fragment);
+    inProgress.delete(name);
+    done.set(name, value);
+    return value;
+  };
+}
+
+/** Levels of selection below `set` (0 for a set of leaf fields), fragments followed. */
+function selectionDepth(document: DocumentNode): (set: SelectionSetNode) => number {
+  const depthOf = (set: SelectionSetNode): number => {
+    let deepest = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.selectionSet) deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, depthOf(selection.selectionSet));
+      } else {
+        deepest = Math.max(deepest, fragmentDepth(selection.name.value) ?? 0);
+      }
+    }
+    return deepest;
+  };
+  const fragmentDepth = fragmentMemo(document, (fragment) => depthOf(fragment.selectionSet), 0);
+  return depthOf;
+}
+
 /** Rejects operations whose selections nest deeper than `maxDepth` (fragments followed). */
 export function depthLimit(maxDepth: number) {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
-    const depthOf = (set: SelectionSetNode | undefined, depth: number, seen: Set<string>): number => {
-      if (!set || depth > maxDepth) return depth;
-      let deepest = depth;
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) {
-          deepest = Math.max(deepest, selection.selectionSet ? depthOf(selection.selectionSet, depth + 1, seen) : depth);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          deepest = Math.max(deepest, depthOf(selection.selectionSet, depth, seen));
-        } else {
-          const name = selection.name.value;
-          const fragment = fragments.get(name);
-          if (fragment && !seen.has(name)) deepest = Math.max(deepest, depthOf(fragment.selectionSet, depth, new Set(seen).add(name)));
-        }
-        if (deepest > maxDepth) break;
-      }
-      return deepest;
-    };
+    const depthBelow = selectionDepth(context.getDocument());
     return {
       OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, 1, new Set());
+        const depth = 1 + depthBelow(node.selectionSet);
         if (depth > maxDepth) {
           context.reportError(
             new GraphQLError(`Query is nested deeper than the allowed ${maxDepth} levels`, {
@@ -92,7 +130,8 @@ export interface CostLimits extends PageLimits {
  * everything under a list field counts once per item it may return (its
  * `first` or `last` argument, else the default page size; a connection's edges are
  * bounded by the connection's `first`). Variables are resolved, so
- * `first: $n` is priced at the value sent.
+ * `first: $n` is priced at the value sent. A fragment is priced by its own
+ * type condition, so its price is the same at every spread.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -103,10 +142,6 @@ export function operationCost(
 ): number {
   const operation = getOperationAST(document, operationName);
   if (!operation) return 0;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
   const itemsOf = (field: FieldNode, isList: boolean): number => {
     const first = field.arguments?.find((argument) => argument.name.value === 'first' || argument.name.value === 'last');
     if (first) {
@@ -116,36 +151,36 @@ export function operationCost(
     }
     return isList ? limits.defaultPageSize : 1;
   };
-  const costOf = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined, seen: ReadonlySet<string>): number => {
+  const costOf = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined): number => {
     if (!set) return 0;
     let total = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
         const type = definition ? getNullableType(definition.type) : undefined;
-        // A connection's edges are already counted by its `first`.
-        const isEdges = definition !== undefined && getNamedType(definition.type).name.endsWith('Edge');
-        const items = itemsOf(selection, isListType(type) && !isEdges);
-        total += 1 + items * costOf(selection.selectionSet, definition ? getNamedType(definition.type) : undefined, seen);
+        // A connection returns a page (its `first`, else the default page size); its edges are that page, not more.
+        const named = definition ? getNamedType(definition.type).name : '';
+        const isEdges = named.endsWith('Edge');
+        const items = itemsOf(selection, (isListType(type) && !isEdges) || named.endsWith('Connection'));
+        total += 1 + items * costOf(selection.selectionSet, definition ? getNamedType(definition.type) : undefined);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const typeName = selection.typeCondition?.name.value;
-        total += costOf(selection.selectionSet, typeName ? schema.getType(typeName) ?? parent : parent, seen);
+        total += costOf(selection.selectionSet, typeName ? schema.getType(typeName) ?? parent : parent);
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment && !seen.has(name)) {
-          total += costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? parent, new Set(seen).add(name));
-        }
+        total += fragmentCost(selection.name.value) ?? 0;
       }
     }
     return total;
   };
+  const fragmentCost = fragmentMemo(document, (fragment) => costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? undefined), 0);
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-  return costOf(operation.selectionSet, root ?? undefined, new Set());
+  return costOf(operation.selectionSet, root ?? undefined);
 }
 
 export function costError(cost: number, maxCost: number): GraphQLError {
-  return new GraphQLError(`Operation is too expensive: estimated cost ${cost}, at most ${maxCost} allowed (ask for smaller pages or fewer fields)`, {
+  // Nested fragments can price a small document beyond what a number prints well.
+  const shown = cost > Number.MAX_SAFE_INTEGER ? `more than ${Number.MAX_SAFE_INTEGER}` : String(cost);
+  return new GraphQLError(`Operation is too expensive: estimated cost ${shown}, at most ${maxCost} allowed (ask for smaller pages or fewer fields)`, {
     extensions: { code: 'BAD_USER_INPUT', limit: 'cost', http: { status: 400 } },
   });
 }
@@ -154,21 +189,15 @@ export function costError(cost: number, maxCost: number): GraphQLError {
 export function mutationCount(document: DocumentNode, operationName: string | null | undefined): number {
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== 'mutation') return 0;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const count = (set: SelectionSetNode, seen: ReadonlySet<string>): number => {
+  const count = (set: SelectionSetNode): number => {
     let total = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) total += selection.name.value === '__typename' ? 0 : 1;
-      else if (selection.kind === Kind.INLINE_FRAGMENT) total += count(selection.selectionSet, seen);
-      else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment && !seen.has(fragment.name.value)) total += count(fragment.selectionSet, new Set(seen).add(fragment.name.value));
-      }
+      else if (selection.kind === Kind.INLINE_FRAGMENT) total += count(selection.selectionSet);
+      else total += fragmentCount(selection.name.value) ?? 0;
     }
     return total;
   };
-  return count(operation.selectionSet, new Set());
+  const fragmentCount = fragmentMemo(document, (fragment) => count(fragment.selectionSet), 0);
+  return count(operation.selectionSet);
 }

@@ -27,14 +27,31 @@ export const DecimalScalar = new GraphQLScalarType<bigint, string>({
   },
 });
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const DATE_TIME_FORMAT = 'DateTime must be an ISO-8601 date-time with a time zone, e.g. "2026-11-30T06:23:51.123Z"';
+/** Both databases store these (PostgreSQL has no year 0; JavaScript and SQLite would take year 10000 differently). */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Strict: every field in its range (no February 30, no 24:00, no second 60,
+ * offsets up to 23:59), where JavaScript's Date would roll over silently.
+ */
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value)) {
-    throw badInput('DateTime must be an ISO-8601 date-time with a time zone, e.g. "2026-11-30T06:23:51.123Z"');
-  }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw badInput(`"${value}" is not a valid date-time`);
+  const match = typeof value === 'string' ? ISO_DATE_TIME.exec(value) : null;
+  if (!match) throw badInput(DATE_TIME_FORMAT);
+  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const valid =
+    year! >= 1 && month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth(year!, month!) &&
+    hour! <= 23 && minute! <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59;
+  const date = valid ? new Date(value as string) : undefined;
+  if (!date || Number.isNaN(date.getTime())) throw badInput(`"${String(value).slice(0, 40)}" is not a valid date-time`);
+  if (date.getTime() < EARLIEST || date.getTime() > LATEST) throw badInput(`"${String(value).slice(0, 40)}" is outside the years 0001 to 9999 (UTC)`);
   return date;
 }
 

@@ -2,7 +2,8 @@
  * Which browser origins may use the API. The server's own origin always
  * may (the IDE and explorer are served from it); others only when listed in
  * CORS_ORIGINS. Requests without an Origin header come from non-browser
- * clients and are not a CORS matter.
+ * clients and are not a CORS matter. "Own origin" compares with `Host`,
+ * which hosts.ts has checked first (DNS rebinding).
  */
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
@@ -13,7 +14,7 @@ export function originAllowed(origin: string | undefined, request: IncomingMessa
   if (origin === undefined) return true;
   if (allowList.includes('*') || allowList.includes(origin)) return true;
   try {
-    return new URL(origin).host === request.headers.host;
+    return new URL(origin).host === request.headers.host?.toLowerCase();
   } catch {
     return false;
   }

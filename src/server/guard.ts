@@ -1,7 +1,8 @@
 /**
  * Checks that need the operation and its variables, run by both transports
- * after validation and before execution: the cost estimate and the
- * per-client mutation rate limit. (Depth and aliases are validation rules.)
+ * after validation and before execution: text without NUL or unpaired
+ * surrogates, the cost estimate and the per-client mutation rate limit.
+ * (Depth and aliases are validation rules.) Each is linear in the document.
  */
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { App } from '../app.js';
@@ -9,6 +10,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 import { costError, mutationCount, operationCost } from '../graphql/limits.js';
 import { RateLimiter } from './rate-limit.js';
+import { badTextError } from './text-input.js';
 
 export interface GuardedOperation {
   readonly document: DocumentNode;
@@ -24,6 +26,8 @@ export function createGuard(schema: GraphQLSchema, app: App): OperationGuard {
   const { config, metrics } = app;
   const limiter = new RateLimiter(config.mutationRateLimit);
   return ({ document, operationName, variables, client }) => {
+    const badText = badTextError(document, variables);
+    if (badText) return badText;
     const cost = operationCost(schema, document, operationName, variables, config);
     if (cost > config.maxQueryCost) {
       metrics.rateLimited.inc({ limit: 'cost' });

@@ -17,12 +17,15 @@ import type { App } from '../app.js';
 import { createVerifier } from '../auth/verify.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { formatError, unexpectedError } from '../graphql/errors.js';
+import { noIntrospection } from '../graphql/introspection.js';
 import { aliasLimit, depthLimit } from '../graphql/limits.js';
 import { buildSchema } from '../graphql/schema.js';
 import { authenticate, principalOf } from './authenticate.js';
 import { cors } from './cors.js';
+import { Drain } from './drain.js';
 import { clientKey, countRuleRefusals, createGuard } from './guard.js';
 import { healthz, metricsEndpoint, readyz } from './health.js';
+import { hostCheck } from './hosts.js';
 import { attachWebSocket } from './websocket.js';
 import { webPages } from './web.js';
 
@@ -31,7 +34,9 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:4000/graphql */
   readonly url: string;
   readonly wsUrl: string;
-  /** Stops taking work, lets in-flight requests finish, closes sockets and the store. */
+  /** Subscriptions set up on this server's WebSockets (their subscribe resolvers returned) and not yet ended. */
+  liveSubscriptions(): number;
+  /** Answers 503 to new work, lets in-flight requests finish, then closes sockets and the store. */
   close(): Promise<void>;
 }
 
@@ -58,18 +63,20 @@ const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string
 
 export async function startServer(app: App, options: { port: number; host: string }): Promise<RunningServer> {
   const schema = buildSchema(app.modules);
-  const rules = [depthLimit(app.config.maxQueryDepth), aliasLimit(app.config.maxQueryAliases)];
+  const rules = [depthLimit(app.config.maxQueryDepth), aliasLimit(app.config.maxQueryAliases), ...(app.config.introspection ? [] : [noIntrospection])];
   const verify = createVerifier(app.config.auth);
   const guard = createGuard(schema, app);
   const expressApp = express();
   expressApp.disable('x-powered-by');
   expressApp.disable('etag');
   const httpServer = createServer(expressApp);
-  const ws = attachWebSocket(httpServer, app, { schema, rules, guard, verify, maxTokens: MAX_TOKENS });
-  let draining = false;
+  const drain = new Drain();
+  const ws = attachWebSocket(httpServer, app, { schema, rules, guard, verify, maxTokens: MAX_TOKENS, draining: () => drain.active });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
+    // GRAPHQL_INTROSPECTION decides, through `rules`, on both transports; Apollo's own switch would follow NODE_ENV.
+    introspection: true,
     validationRules: rules,
     // Unexpected errors are logged in didEncounterErrors, where the request id is known.
     formatError: (formatted, error) => formatError(formatted, error),
@@ -117,8 +124,9 @@ export async function startServer(app: App, options: { port: number; host: strin
     });
     next();
   });
+  expressApp.use(drain.track, hostCheck(app.config.allowedHosts), drain.refuse);
   expressApp.get('/healthz', healthz(app));
-  expressApp.get('/readyz', readyz(app, () => draining));
+  expressApp.get('/readyz', readyz(app, () => drain.active));
   expressApp.get('/metrics', metricsEndpoint(app));
   // CORS first: it answers preflights itself, before the pages' router would.
   expressApp.use('/graphql', cors(app.config.corsOrigins));
@@ -155,8 +163,9 @@ export async function startServer(app: App, options: { port: number; host: strin
     httpServer,
     url: `http://${host}:${address.port}/graphql`,
     wsUrl: `ws://${host}:${address.port}/graphql`,
+    liveSubscriptions: () => ws.liveSubscriptions(),
     close: () => (closing ??= (async () => {
-      draining = true;
+      await drain.start();
       await apollo.stop();
       await app.close();
     })()),

@@ -3,13 +3,14 @@
  * plugins and error formatting do not run here, so the same limits, the
  * same authentication and the same masking are applied explicitly.
  *
- * - Browsers must come from an allowed origin (the upgrade answers 403).
+ * - Browsers must name the server by an allowed host and come from an
+ *   allowed origin (the upgrade answers 403); while draining it answers 503.
  * - With authentication on, `connectionParams.authorization` must hold a
  *   valid "Bearer <token>": missing closes with 4401, invalid or expired
  *   with 4403, and a connection is closed with 4403 when its token expires.
  * - A client (user, else address) may hold MAX_CONNECTIONS_PER_CLIENT
- *   sockets (more close with 4430) and run MAX_SUBSCRIPTIONS_PER_CONNECTION
- *   operations on each.
+ *   sockets when set (more close with 4430) and run
+ *   MAX_SUBSCRIPTIONS_PER_CONNECTION operations on each.
  */
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,8 @@ import { formatGraphQLError } from '../graphql/errors.js';
 import { sharedSubscribe } from '../subscriptions/shared-execution.js';
 import { CloseCode } from '../subscriptions/close-codes.js';
 import { originAllowed } from './cors.js';
+import { SHUTTING_DOWN } from './drain.js';
+import { HOST_REFUSED, hostAllowed } from './hosts.js';
 import { clientKey, countRuleRefusals, type OperationGuard } from './guard.js';
 
 export interface WebSocketOptions {
@@ -38,12 +41,20 @@ export interface WebSocketOptions {
   /** Ping idle clients this often (ms); a client that misses a pong is dropped. */
   keepAliveMs?: number;
   maxTokens?: number;
+  /** True once the server drains: new connections are refused with 503. */
+  draining?: () => boolean;
 }
 
 interface Connection {
   principal: Principal;
   client: string;
   expiry?: NodeJS.Timeout;
+}
+
+/** What a subscriber may see depends only on this: open server, admin, or which user. */
+function viewerKey(principal: Principal): string {
+  if (principal.kind === 'open') return 'open';
+  return principal.admin ? 'admin' : `user:${principal.userId}`;
 }
 
 /** The longest a timer may wait in Node; later token expiries are not scheduled. */
@@ -56,19 +67,36 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
     path: '/graphql',
     maxPayload: 1024 * 1024,
     verifyClient: (info, done) => {
+      if (options.draining?.()) return done(false, 503, SHUTTING_DOWN);
+      if (!hostAllowed(info.req.headers, config.allowedHosts)) {
+        log.info({ host: info.req.headers.host }, 'websocket refused: host not allowed');
+        return done(false, 403, HOST_REFUSED);
+      }
       const allowed = originAllowed(info.origin || undefined, info.req, config.corsOrigins);
       if (!allowed) log.info({ origin: info.origin }, 'websocket refused: origin not allowed');
       done(allowed, 403, 'Origin not allowed');
     },
   });
   const connections = new WeakMap<object, Connection>();
+  let liveSubscriptions = 0;
   const perClient = new Map<string, number>();
   const logError = (requestId?: string) => (cause: unknown) => log.error({ requestId, err: cause }, 'unexpected error');
 
   const cleanup = useServer(
     {
       schema: options.schema,
-      subscribe: (args) => sharedSubscribe(args),
+      // Results are shared only between subscribers with the same rights, and each event is
+      // executed with a fresh context (no batch-loader cache lives as long as the subscription).
+      subscribe: (args) =>
+        sharedSubscribe(args, {
+          viewerOf: (context) => viewerKey((context as GraphQLContext).principal),
+          contextFor: (context) => {
+            const { requestId, principal, client, closeConnection } = context as GraphQLContext;
+            return createContext(app, { requestId, principal, client, ...(closeConnection ? { closeConnection } : {}) });
+          },
+          onStart: () => liveSubscriptions++,
+          onEnd: () => liveSubscriptions--,
+        }),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? 3_000,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
@@ -88,7 +116,7 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
         }
         const client = clientKey(principal.kind === 'user' ? principal.userId : undefined, ctx.extra.request.socket.remoteAddress);
         const open = perClient.get(client) ?? 0;
-        if (open >= config.maxConnectionsPerClient) {
+        if (config.maxConnectionsPerClient > 0 && open >= config.maxConnectionsPerClient) {
           metrics.rateLimited.inc({ limit: 'connections' });
           socket.close(CloseCode.TooManyConnections, `Too many connections: at most ${config.maxConnectionsPerClient} per client`);
           return false;
@@ -180,6 +208,7 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
   timer.unref();
   return {
     wsServer,
+    liveSubscriptions: () => liveSubscriptions,
     async close() {
       clearInterval(timer);
       await cleanup.dispose();

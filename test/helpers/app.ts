@@ -4,9 +4,9 @@ import { modules } from '../../src/modules.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/http.js';
 
+/** The defaults (no per-client limits: test clients all come from one address), quiet logs, a free port. */
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): Config {
-  // Quiet logs, and no per-client limits unless a test sets them: test clients all come from one address.
-  return loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent', MUTATION_RATE_LIMIT: '0', MAX_CONNECTIONS_PER_CLIENT: '100000', ...overrides });
+  return loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent', ...overrides });
 }
 
 export async function startTestServer(databaseUrl: string, overrides: Record<string, string> = {}): Promise<{ app: App; server: RunningServer }> {

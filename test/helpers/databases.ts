@@ -4,11 +4,12 @@
  * (a new database on that server, dropped afterwards), migrated the same way
  * production is.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { IN_CI, MARKERS } from './ci.js';
 
 export type Backend = 'sqlite' | 'postgresql';
 
@@ -20,11 +21,21 @@ export interface TestDatabase {
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 
+/** CI must run the PostgreSQL suites: without their database every database test fails here, at once. */
+if (IN_CI && !POSTGRES_URL) throw new Error('CI is set but TEST_POSTGRES_URL is not: the PostgreSQL suites would not run. Set it (see .ci/run).');
+
 /** Backends the suite runs on. */
 export const backends: Backend[] = POSTGRES_URL ? ['sqlite', 'postgresql'] : ['sqlite'];
 
+/** Tells the run's global setup that a database was made (it fails CI runs where PostgreSQL never was). */
+function report(backend: Backend, name: string): void {
+  const dir = process.env[MARKERS];
+  if (dir) writeFileSync(join(dir, `${backend}-${name}`), '');
+}
+
 export async function createDatabase(backend: Backend): Promise<TestDatabase> {
   if (backend === 'sqlite') {
+    report(backend, randomBytes(6).toString('hex'));
     const dir = mkdtempSync(join(tmpdir(), 'ledger-test-'));
     return {
       backend,
@@ -38,6 +49,7 @@ export async function createDatabase(backend: Backend): Promise<TestDatabase> {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
+  report(backend, name);
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
   return {

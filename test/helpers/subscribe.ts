@@ -1,5 +1,6 @@
 /** Collects what a graphql-ws subscription delivers, with waits that time out. */
 import type { Client } from 'graphql-ws';
+import { until } from './deadline.js';
 import { ok } from './graphql.js';
 
 export interface Collected<T> {
@@ -68,4 +69,13 @@ export async function logPositions(url: string, after: string): Promise<string[]
     if (!page.pageInfo.hasNextPage) return positions;
     cursor = page.pageInfo.endCursor;
   }
+}
+
+/**
+ * The acknowledgement that subscriptions are in place: resolves once the
+ * server has `count` set up (their subscribe resolvers returned, so events
+ * committed from now on reach them).
+ */
+export function subscribed(server: { liveSubscriptions(): number }, count: number, timeoutMs = 10_000): Promise<number> {
+  return until(`${count} live subscriptions`, () => (server.liveSubscriptions() === count ? count : undefined), timeoutMs);
 }

@@ -12,8 +12,10 @@ export interface Claims {
   roles?: string[];
   iss?: string;
   aud?: string;
-  /** Seconds from now; negative for an expired token. Default one hour. */
-  expiresIn?: number;
+  /** Seconds from now; negative for an expired token; null for a token without `exp`. Default one hour. */
+  expiresIn?: number | null;
+  /** Seconds from now until the token becomes valid (`nbf`); left out, no `nbf`. */
+  notBefore?: number;
 }
 
 export async function signToken(key: Uint8Array | CryptoKey, claims: Claims, header: { alg: string; kid?: string } = { alg: 'HS256' }): Promise<string> {
@@ -22,8 +24,9 @@ export async function signToken(key: Uint8Array | CryptoKey, claims: Claims, hea
     .setProtectedHeader(header)
     .setIssuedAt(now - 5)
     .setIssuer(claims.iss ?? ISSUER)
-    .setAudience(claims.aud ?? AUDIENCE)
-    .setExpirationTime(now + (claims.expiresIn ?? 3600));
+    .setAudience(claims.aud ?? AUDIENCE);
+  if (claims.expiresIn !== null) jwt = jwt.setExpirationTime(now + (claims.expiresIn ?? 3600));
+  if (claims.notBefore !== undefined) jwt = jwt.setNotBefore(now + claims.notBefore);
   if (claims.sub !== undefined) jwt = jwt.setSubject(claims.sub);
   return jwt.sign(key);
 }

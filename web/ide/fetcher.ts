@@ -3,7 +3,8 @@
  * subscriptions. GraphiQL's introspection query nests deeper than the
  * server's depth limit allows, so the IDE answers it from the schema bundled
  * at build time (the same schema.graphql the server serves, descriptions
- * included) instead of asking the server.
+ * included) instead of asking the server. So docs and completion work with
+ * the server's GRAPHQL_INTROSPECTION=false too (test/introspection.e2e).
  */
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import type { Fetcher } from '@graphiql/toolkit';

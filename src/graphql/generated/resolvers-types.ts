@@ -16,7 +16,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /**
    * An instant in time, written as ISO-8601 in UTC with milliseconds, e.g. "2026-11-30T06:23:51.123Z".
-   * Input accepts any ISO-8601 date-time with a time zone.
+   * Input accepts any ISO-8601 date-time with a time zone that names a real instant in the years 0001 to 9999;
+   * impossible ones ("2026-02-30T...", "T24:00", second 60, 29 February outside leap years) are BAD_USER_INPUT.
    */
   DateTime: { input: Date; output: Date | string; }
   /**
@@ -319,7 +320,8 @@ export type Query = {
   eventTypes: Array<EventType>;
   /**
    * The global event log in position order. Filters combine: one stream, a stream type, any of several
-   * event types, and a time range (`since` and `until` are inclusive). Cursors are global positions.
+   * event types, and a time range (`since` and `until` are inclusive). Cursors are global positions
+   * (decimal, at most 9223372036854775807; anything else is BAD_USER_INPUT).
    * Forward: `first` events after `after` ("0", or left out, starts from the beginning). Backward: `last`
    * events before `before` (left out: the newest), still returned oldest first, with `hasPreviousPage`
    * telling whether older ones match. `first` and `last` together: BAD_USER_INPUT.
