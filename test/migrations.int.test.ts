@@ -7,11 +7,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { migrate, migrationNames } from '../src/eventstore/migrate.js';
-import { adapterExecutor, type Dialect } from '../src/eventstore/sql.js';
+import type { Dialect } from '../src/eventstore/sql.js';
+import { connect } from './helpers/raw-sql.js';
 import type { SqlExecutor } from '../src/eventstore/types.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { startTestServer } from './helpers/app.js';
@@ -23,16 +21,6 @@ import { AUDIENCE, ISSUER, SECRET, bearer, hsToken } from './helpers/tokens.js';
 const THIS_RELEASE = '20261202120000_command_actor';
 const T = new Date('2026-11-30T10:00:00.000Z');
 const E18 = 10n ** 18n;
-
-async function connect(dialect: Dialect, url: string): Promise<{ sql: SqlExecutor; close(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const adapter: SqlDriverAdapter = await new PrismaBetterSqlite3({ url }).connect();
-    return { sql: adapterExecutor(dialect, adapter), close: () => adapter.dispose() };
-  }
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  const adapter = await new PrismaPg(pool).connect();
-  return { sql: adapterExecutor(dialect, adapter), close: async () => (await adapter.dispose(), await pool.end()) };
-}
 
 /** The previous release's rows: a user, accounts, command records (one of a no-op command), read models. */
 async function writeOldRelease(sql: SqlExecutor, dialect: Dialect) {

@@ -15,18 +15,30 @@ export const AccountCreated = defineEvent({
   schema: z.strictObject({ accountId: Id, ownerId: Id, currency: z.string().regex(/^[A-Z]{3}$/, 'must be three capital letters'), initialBalance: Amount }),
 });
 
+/** A payment reference (an invoice number, an order id): null when none was given. */
+const Reference = z.string().min(1).max(140).nullable();
+
+/**
+ * Version 2 added `reference`. Events written at version 1 had none: they
+ * read with `reference: null` (a version 1 event never holds the key, so the
+ * upcaster never overwrites one).
+ */
+const addReference = (v1: { [key: string]: unknown }) => ({ reference: null, ...v1 });
+
 export const MoneyDeposited = defineEvent({
   type: 'money_deposited',
   streamType: AccountStreamType,
-  description: 'Money was paid into the account.',
-  schema: z.strictObject({ accountId: Id, amount: Amount, description: Description.optional() }),
+  description: 'Money was paid into the account, with an optional payment reference.',
+  schema: z.strictObject({ accountId: Id, amount: Amount, reference: Reference, description: Description.optional() }),
+  upcasters: [addReference],
 });
 
 export const MoneyWithdrawn = defineEvent({
   type: 'money_withdrawn',
   streamType: AccountStreamType,
-  description: 'Money was taken out of the account (never below zero).',
-  schema: z.strictObject({ accountId: Id, amount: Amount, description: Description.optional() }),
+  description: 'Money was taken out of the account (never below zero), with an optional payment reference.',
+  schema: z.strictObject({ accountId: Id, amount: Amount, reference: Reference, description: Description.optional() }),
+  upcasters: [addReference],
 });
 
 export const AccountClosed = defineEvent({

@@ -65,7 +65,8 @@ export const accountResolvers: Resolvers = {
   },
   Account: {
     owner: (account, _, context) => usersById(context).load(account.ownerId),
-    events: (account, args, context) => streamEventsPage(context, account.id, account.version, args),
+    events: (account, args, context) =>
+      streamEventsPage(context, account.id, account.version, args, args.reference == null ? undefined : { field: 'reference', value: args.reference }),
   },
   User: {
     async accounts(user, args, context) {

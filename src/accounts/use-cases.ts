@@ -41,7 +41,7 @@ export async function openAccount(
   );
 }
 
-type MoneyInput = { accountId: string; amount: bigint; description?: string | null };
+type MoneyInput = { accountId: string; amount: bigint; description?: string | null; reference?: string | null };
 
 /** Deposit and Withdraw differ only in their command type. */
 function moveMoney(type: 'Deposit' | 'Withdraw', app: App, input: MoneyInput, meta: CommandMeta) {
@@ -49,7 +49,7 @@ function moveMoney(type: 'Deposit' | 'Withdraw', app: App, input: MoneyInput, me
   return app.commands.handle(
     app.repository(accountDecider),
     accountId,
-    { type, accountId, amount: input.amount, description: input.description ?? undefined },
+    { type, accountId, amount: input.amount, description: input.description ?? undefined, reference: input.reference ?? undefined },
     { commandType: type, ...meta },
   );
 }

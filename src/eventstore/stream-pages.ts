@@ -14,20 +14,34 @@ export interface StreamPageRequest {
   /** Only events with version <= toVersion (a past state lists only the events that made it). */
   readonly toVersion: number;
   readonly limit: number;
+  /** Only events whose data holds this value in this top-level field (a name from code, never from input). */
+  readonly dataEquals?: { readonly field: string; readonly value: string } | undefined;
 }
 
 /** Streams per statement: keeps the statement and its parameters small in both dialects. */
 const CHUNK = 100;
 
+/** A top-level field of the JSON data, in each dialect. */
+function dataField(dialect: SqlExecutor['dialect'], field: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) throw new Error(`Not a field name: ${field}`);
+  return dialect === 'postgresql' ? `(CAST(data AS JSONB) ->> '${field}')` : `json_extract(data, '$.${field}')`;
+}
+
 export async function readStreamPages(reader: SqlExecutor, requests: readonly StreamPageRequest[], schemas?: EventSchemas): Promise<StoredEvent[][]> {
   const pages: StoredEvent[][] = requests.map(() => []);
   for (let start = 0; start < requests.length; start += CHUNK) {
     const chunk = requests.slice(start, start + CHUNK);
-    const selects = chunk.map(
-      (_, i) =>
-        `SELECT * FROM (SELECT ${i} AS request, ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND "position" > ? AND version <= ? ORDER BY version LIMIT ?) AS p${i}`,
-    );
-    const params = chunk.flatMap((request) => [request.streamId, request.afterPosition, request.toVersion, request.limit]);
+    const selects = chunk.map((request, i) => {
+      const filter = request.dataEquals ? ` AND ${dataField(reader.dialect, request.dataEquals.field)} = ?` : '';
+      return `SELECT * FROM (SELECT ${i} AS request, ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND "position" > ? AND version <= ?${filter} ORDER BY version LIMIT ?) AS p${i}`;
+    });
+    const params = chunk.flatMap((request) => [
+      request.streamId,
+      request.afterPosition,
+      request.toVersion,
+      ...(request.dataEquals ? [request.dataEquals.value] : []),
+      request.limit,
+    ]);
     const rows = await reader.query<EventRow & { request: unknown }>(selects.join(' UNION ALL '), params);
     for (const row of rows) pages[start + Number(row.request)]!.push(toStoredEvent(row, schemas));
   }

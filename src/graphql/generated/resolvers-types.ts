@@ -39,7 +39,10 @@ export type Account = {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** ISO 4217-style code of three capital letters, e.g. USD. */
   currency: Scalars['String']['output'];
-  /** The account's events, oldest first. `after` takes an event cursor (a global position). */
+  /**
+   * The account's events up to this state's version, oldest first. `after` takes an event cursor (a global
+   * position). With `reference`, only the deposits and withdrawals that carry that payment reference.
+   */
   events: EventConnection;
   /** The account id (the id of its event stream). */
   id: Scalars['ID']['output'];
@@ -58,6 +61,7 @@ export type Account = {
 export type AccountEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  reference?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A page of accounts in the order they were opened. */
@@ -126,6 +130,8 @@ export type DepositInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** A payment reference (an invoice number, an order id; 1 to 140 characters), kept in the event as `reference`. Find an account's movements by it with `Account.events(reference:)`. */
+  reference?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -145,6 +151,13 @@ export type Event = {
    * and never visible out of order: once a reader has seen position P, no event below P appears later.
    */
   position: Scalars['String']['output'];
+  /**
+   * The schema version `data` follows: always the event type's current version (see `eventTypes`). Events written
+   * at an older version are never rewritten; they are upcast to the current shape whenever they are read.
+   */
+  schemaVersion: Scalars['Int']['output'];
+  /** The schema version the event was written at. */
+  storedSchemaVersion: Scalars['Int']['output'];
   /** The stream (aggregate) the event belongs to: an account id or a user id. */
   streamId: Scalars['ID']['output'];
   /** The kind of stream: `BankAccount` or `User`. */
@@ -521,6 +534,8 @@ export type WithdrawInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** A payment reference (an invoice number, an order id; 1 to 140 characters), kept in the event as `reference`. Find an account's movements by it with `Account.events(reference:)`. */
+  reference?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -710,6 +725,8 @@ export type EventResolvers<ContextType = GraphQLContext, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metadata?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  schemaVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  storedSchemaVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   streamId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   streamType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
