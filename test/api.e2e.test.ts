@@ -55,7 +55,7 @@ describe.each(backends)('GraphQL over HTTP on %s', (backend) => {
     expect(d.deposit.events[0]).toMatchObject({ type: 'money_deposited', version: 2, data: { amount: '0.10', description: 'ten cents' } });
     const w = await ok(url, WITHDRAW, { input: { accountId: 'acc-2', amount: '0.3' } });
     expect(w.withdraw.account).toEqual({ balance: '0.00', version: 4 });
-    expect(w.withdraw.events[0]).toEqual({ type: 'money_withdrawn', data: { accountId: 'acc-2', amount: '0.30' } });
+    expect(w.withdraw.events[0]).toEqual({ type: 'money_withdrawn', data: { accountId: 'acc-2', amount: '0.30', reference: null } });
     const closed = await ok(url, CLOSE, { input: { accountId: 'acc-2' } });
     expect(closed.closeAccount).toEqual({ account: { isActive: false, balance: '0.00', version: 5 }, events: [{ type: 'account_closed' }] });
   });
