@@ -66,7 +66,7 @@ describe('GraphQL IDE at GET /graphql', () => {
     await page.locator('.graphiql-container').waitFor({ timeout: 20_000 });
 
     // The first example tab lists the log; run it.
-    await runIdeTab(page, 'RecentEvents');
+    await runIdeTab(page, 'RecentEvents', watch);
     await waitFor('the query result', async () => {
       const text = await ideResponse(page!);
       return text.includes('"user_registered"') && text.includes(ownerId) && text.includes('"account_created"');
@@ -74,7 +74,7 @@ describe('GraphQL IDE at GET /graphql', () => {
 
     // The last example tab is a live eventAppended subscription over graphql-ws.
     await page.locator('.graphiql-tab', { hasText: 'LiveEvents' }).click();
-    await runIdeTab(page, 'LiveEvents');
+    await runIdeTab(page, 'LiveEvents', watch);
     await waitFor('the subscribe message', () => watch.sentFrames.some((frame) => frame.includes('"subscribe"') && frame.includes('LiveEvents')));
     // A deposit made just as the server registers the subscription may precede it: deposit until one arrives.
     let seen = false;
