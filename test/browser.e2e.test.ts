@@ -113,7 +113,7 @@ describe('Event explorer at GET /explorer', () => {
     expect(await timeline.locator('.type').allTextContents()).toEqual(types);
     expect(await timeline.nth(1).textContent()).toContain('"amount":"50.25"');
     expect(await timeline.nth(1).textContent()).toContain('correlationId');
-    expect(await page.getByTestId('balance-chart').locator('circle').count()).toBe(4);
+    expect(await page.getByTestId('series-chart').locator('circle').count()).toBe(4);
 
     // Opens at the newest version; walk the slider from the first to the last.
     const slider = page.getByTestId('version-slider');
