@@ -92,6 +92,9 @@ export function api(url: string) {
       });
       return data.registerUser.user.id as string;
     },
+    async updateUser(userId: string, name: string): Promise<void> {
+      await ok(url, 'mutation($u: ID!, $n: String!) { updateUser(input: { userId: $u, name: $n }) { user { id } } }', { u: userId, n: name });
+    },
     async openAccount(ownerId: string, initialBalance: string): Promise<string> {
       const data = await ok(url, 'mutation($o: ID!, $b: Decimal!) { openAccount(input: { ownerId: $o, initialBalance: $b }) { account { id } } }', { o: ownerId, b: initialBalance });
       return data.openAccount.account.id as string;
