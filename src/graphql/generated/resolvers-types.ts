@@ -160,11 +160,11 @@ export type Event = {
   storedSchemaVersion: Scalars['Int']['output'];
   /** The stream (aggregate) the event belongs to: an account id or a user id. */
   streamId: Scalars['ID']['output'];
-  /** The kind of stream: `BankAccount` or `User`. */
+  /** The kind of stream (its aggregate type), e.g. `BankAccount` or `User`; `eventTypes` lists them. */
   streamType: Scalars['String']['output'];
   /** When the event was committed. Never decreases along the global log. */
   timestamp: Scalars['DateTime']['output'];
-  /** The event type: account_created, money_deposited, money_withdrawn, account_closed, user_registered, user_updated. */
+  /** The event type, e.g. `money_deposited`; `eventTypes` lists every type with its schema. */
   type: Scalars['String']['output'];
   /** 1-based position of the event within its stream. */
   version: Scalars['Int']['output'];

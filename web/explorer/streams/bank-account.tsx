@@ -17,9 +17,12 @@ const AccountAtVersion = graphql(`
   }
 `);
 
+/** The amount, then the payment reference (ref …) and the free-text description, when the event has them. */
 function withDescription(text: string, data: unknown): string {
+  const reference = field(data, 'reference');
   const description = field(data, 'description');
-  return description ? `${text} (${description})` : text;
+  const withReference = reference ? `${text} ref ${reference}` : text;
+  return description ? `${withReference} (${description})` : withReference;
 }
 
 function describe({ type, data }: EventSummary): string | undefined {
