@@ -7,7 +7,10 @@ import { rmSync, mkdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openEventStore } from '../src/eventstore/open.js';
-import { projections } from '../src/app.js';
+import { projectionsOf } from '../src/app.js';
+import { modules } from '../src/modules.js';
+
+const projections = projectionsOf(modules);
 import type { Measurement } from './report.js';
 import { emmettRate } from './emmett.js';
 

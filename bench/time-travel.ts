@@ -4,6 +4,7 @@
  * them) and with snapshots switched off.
  */
 import { createApp } from '../src/app.js';
+import { modules } from '../src/modules.js';
 import { loadConfig } from '../src/config.js';
 import { accountDecider, type AccountState } from '../src/accounts/decider.js';
 import type { Recorded } from '../src/domain/decider.js';
@@ -15,7 +16,7 @@ function percentile(sorted: number[], q: number): number {
 }
 
 export async function benchTimeTravel(label: string, databaseUrl: string, streamLength: number, samples: number): Promise<Measurement[]> {
-  const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SNAPSHOT_EVERY: '100' }));
+  const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SNAPSHOT_EVERY: '100' }), modules);
   try {
     const id = `long-${streamLength}`;
     const every = app.config.snapshotEvery;
@@ -43,7 +44,7 @@ export async function benchTimeTravel(label: string, databaseUrl: string, stream
       for (let i = 0; i < count; i++) {
         const at = 1 + Math.floor(Math.random() * streamLength);
         const t0 = performance.now();
-        const loaded = await app.accounts.loadAt(id, { version: at }, useSnapshots);
+        const loaded = await app.repository(accountDecider).loadAt(id, { version: at }, useSnapshots);
         times.push(performance.now() - t0);
         if (loaded?.version !== at) throw new Error('wrong version');
       }

@@ -1,30 +1,38 @@
 /**
- * The application without its transport: the event store, the aggregate
- * repositories and the command handler, built from a Config. Servers,
- * scripts and tests build as many as they need.
+ * The application without its transport: the event store, a repository per
+ * aggregate, the command handler and the log tailer, built from a Config and
+ * a list of aggregate modules. It knows no aggregate: everything specific
+ * comes in through the modules. Servers, scripts and tests build as many as
+ * they need.
  */
-import { accountDecider, type AccountCommand, type AccountState } from './accounts/decider.js';
-import type { AccountEvent } from './accounts/events.js';
-import { accountSummariesProjection, accountsProjection } from './accounts/projections.js';
 import { CommandHandler } from './commands/handler.js';
 import { AggregateRepository } from './commands/repository.js';
 import type { Config } from './config.js';
+import type { Decider, DomainEvent } from './domain/decider.js';
+import { EventCatalog } from './domain/event-types.js';
 import { openEventStore } from './eventstore/open.js';
-import type { PrismaEventStore } from './eventstore/prisma-store.js';
+import type { PrismaEventStore, ReadClient } from './eventstore/prisma-store.js';
 import type { InlineProjection } from './eventstore/types.js';
+import { checkModules, type AggregateModule } from './module.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { LogTailer } from './subscriptions/log-tailer.js';
 import { CHANNEL, listenForCommits } from './subscriptions/pg-notify.js';
-import { userDecider, type UserCommand, type UserState } from './users/decider.js';
-import type { UserEvent } from './users/events.js';
 
 export interface App {
   readonly config: Config;
   readonly store: PrismaEventStore;
-  readonly accounts: AggregateRepository<AccountState, AccountCommand, AccountEvent>;
-  readonly users: AggregateRepository<UserState, UserCommand, UserEvent>;
+  /** The aggregate modules this app serves. */
+  readonly modules: readonly AggregateModule[];
+  /** Every event type of those modules: schemas, versions, upcasters. */
+  readonly catalog: EventCatalog;
+  /** Every read model of those modules, kept inline with the log. */
+  readonly projections: readonly InlineProjection[];
+  /** Prisma Client for read-model queries (typed model API). */
+  readonly readModels: ReadClient;
   readonly commands: CommandHandler;
+  /** The repository of an aggregate (one per stream type, with its cache of recent states). */
+  repository<State, Command, Event extends DomainEvent>(decider: Decider<State, Command, Event>): AggregateRepository<State, Command, Event>;
   /** The process's one reader of the log for subscriptions. */
   readonly tailer: LogTailer;
   readonly log: Logger;
@@ -37,21 +45,24 @@ export interface AppOptions {
   readonly log?: Logger;
 }
 
-/** Every read model kept inline with the log. */
-export const projections: readonly InlineProjection[] = [accountsProjection, accountSummariesProjection];
+export const projectionsOf = (modules: readonly AggregateModule[]): InlineProjection[] => modules.flatMap((module) => module.projections);
+/** Every event type of the modules: the store checks appends against it and upcasts what it reads. */
+export const catalogOf = (modules: readonly AggregateModule[]): EventCatalog => new EventCatalog(modules.flatMap((module) => module.events));
 
-export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+export async function createApp(config: Config, modules: readonly AggregateModule[], options: AppOptions = {}): Promise<App> {
+  checkModules(modules);
   const postgres = !config.databaseUrl.startsWith('file:');
   const store = await openEventStore({
     databaseUrl: config.databaseUrl,
-    projections,
+    projections: projectionsOf(modules),
+    schemas: catalogOf(modules),
     poolSize: config.poolSize,
     maxBatch: config.appendBatchMax,
     sqliteSynchronous: config.sqliteSynchronous,
     // Other processes learn of commits through NOTIFY, sent only if the append commits.
     ...(postgres ? { notifyChannel: CHANNEL } : {}),
   });
-  const app = await assembleApp(config, store, options);
+  const app = await assembleApp(config, store, modules, options);
   if (!postgres) return app;
   const listener = listenForCommits(config.databaseUrl, () => app.tailer.wake(), (error) => app.log.error({ err: error }, 'commit listener failed; reconnecting'));
   return {
@@ -64,9 +75,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 }
 
 /** An app over an open store (its own caches, command queue and tailer; closing it closes the store). */
-export async function assembleApp(config: Config, store: PrismaEventStore, options: AppOptions = {}): Promise<App> {
+export async function assembleApp(config: Config, store: PrismaEventStore, modules: readonly AggregateModule[], options: AppOptions = {}): Promise<App> {
+  checkModules(modules);
   const log = options.log ?? createLogger(config.logLevel);
-  const repositoryOptions = { snapshotEvery: config.snapshotEvery };
+  const projections = projectionsOf(modules);
   const tailer = new LogTailer(store, { pollMs: config.subscriptionPollMs, onError: (error) => log.error({ err: error }, 'log tailer read failed') });
   await tailer.start();
   const unsubscribe = store.onCommit(() => tailer.wake());
@@ -85,12 +97,27 @@ export async function assembleApp(config: Config, store: PrismaEventStore, optio
       metrics.appendSeconds.observe(seconds);
     },
   });
+  const repositories = new Map<string, AggregateRepository<any, any, any>>();
+  const repository = <State, Command, Event extends DomainEvent>(decider: Decider<State, Command, Event>): AggregateRepository<State, Command, Event> => {
+    let found = repositories.get(decider.streamType);
+    if (!found) {
+      found = new AggregateRepository(store, decider, { snapshotEvery: config.snapshotEvery });
+      repositories.set(decider.streamType, found);
+    } else if (found.decider !== decider) {
+      throw new Error(`Two deciders for stream type ${decider.streamType}`);
+    }
+    return found as AggregateRepository<State, Command, Event>;
+  };
+  for (const module of modules) repository(module.decider);
   return {
     config,
     store,
-    accounts: new AggregateRepository(store, accountDecider, repositoryOptions),
-    users: new AggregateRepository(store, userDecider, repositoryOptions),
+    modules,
+    catalog: catalogOf(modules),
+    projections,
+    readModels: store.client,
     commands,
+    repository,
     tailer,
     log,
     metrics,

@@ -1,5 +1,6 @@
 /** Reads the configuration, opens the store, serves; SIGTERM/SIGINT drain and exit. */
 import { createApp } from './app.js';
+import { modules } from './modules.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, flushLogs } from './observability/logger.js';
 import { startServer } from './server/http.js';
@@ -12,7 +13,7 @@ function authMode(config: Config): string {
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const app = await createApp(config, { log });
+  const app = await createApp(config, modules, { log });
   const server = await startServer(app, { port: config.port, host: config.host });
   const database = config.databaseUrl.startsWith('file:') ? `SQLite ${config.databaseUrl}` : 'PostgreSQL';
   log.info({ url: server.url, ws: server.wsUrl, database, auth: authMode(config) }, 'listening');

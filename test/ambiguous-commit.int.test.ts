@@ -11,8 +11,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
-import { deposit, openAccount } from '../src/accounts/commands.js';
-import { registerUser } from '../src/users/commands.js';
+import { deposit, openAccount } from '../src/accounts/use-cases.js';
+import { accountDecider } from '../src/accounts/decider.js';
+import { registerUser } from '../src/users/use-cases.js';
+import { modules } from '../src/modules.js';
 import { POSTGRES_URL, backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { testConfig } from './helpers/app.js';
 import { startCuttingProxy, type CuttingProxy } from './helpers/cutting-proxy.js';
@@ -26,9 +28,9 @@ describe.runIf(backends.includes('postgresql'))('appends whose commit outcome is
 
   /** A process whose connections go through the proxy; its caches hold the accounts, so deposits go out in one batch. */
   const proxiedApp = async () => {
-    const app = await createApp(testConfig(proxy.url(db.url)));
+    const app = await createApp(testConfig(proxy.url(db.url)), modules);
     apps.push(app);
-    await app.accounts.loadMany([...ACCOUNTS, 'amb-warm']);
+    await app.repository(accountDecider).loadMany([...ACCOUNTS, 'amb-warm']);
     return app;
   };
   const deposits = async (accountId: string) => (await direct.store.readStream(accountId)).filter((event) => event.type === 'money_deposited');
@@ -38,7 +40,7 @@ describe.runIf(backends.includes('postgresql'))('appends whose commit outcome is
     db = await createDatabase('postgresql');
     const upstream = new URL(POSTGRES_URL!);
     proxy = await startCuttingProxy({ host: upstream.hostname, port: Number(upstream.port || 5432) });
-    direct = await createApp(testConfig(db.url));
+    direct = await createApp(testConfig(db.url), modules);
     await registerUser(direct, { userId: 'amb', email: 'amb@example.com', name: 'Amb' }, {});
     for (const accountId of [...ACCOUNTS, 'amb-warm']) await openAccount(direct, { accountId, ownerId: 'amb' }, {});
   });

@@ -28,7 +28,7 @@ const DEPOSIT = gql`
 `;
 const ACCOUNT = gql`
   query Account($id: ID!, $version: Int) {
-    account(id: $id, version: $version) { id balance version owner { id name accounts { id balance } } events(first: 10) { edges { cursor node { id type version } } pageInfo { hasNextPage endCursor } } }
+    account(id: $id, version: $version) { id balance version owner { id name accounts { edges { node { id balance } } } } events(first: 10) { edges { cursor node { id type version } } pageInfo { hasNextPage endCursor } } }
   }
 `;
 
@@ -70,7 +70,7 @@ describe.each(backends)('Apollo Client against %s', (backend) => {
     const now = await client.query({ query: ACCOUNT, variables: { id: accountId }, fetchPolicy: 'network-only' });
     const account = (now.data as any).account;
     expect(account.balance).toBe('10.99');
-    expect(account.owner).toMatchObject({ id: userId, name: 'Frontend', accounts: [{ id: accountId, balance: '10.99' }] });
+    expect(account.owner).toMatchObject({ id: userId, name: 'Frontend', accounts: { edges: [{ node: { id: accountId, balance: '10.99' } }] } });
     expect(account.events.edges.map((e: any) => e.node.type)).toEqual(['account_created', 'money_deposited']);
 
     const past = await client.query({ query: ACCOUNT, variables: { id: accountId, version: 1 }, fetchPolicy: 'network-only' });

@@ -36,11 +36,11 @@ describe.each(backends)('authentication and authorization on %s', (backend) => {
     tokens.alice = await hsToken({ sub: 'alice' });
     tokens.bob = await hsToken({ sub: 'bob' });
     tokens.admin = await hsToken({ sub: 'root', roles: ['admin'] });
-    // Alice and Bob register themselves (leaving userId out) and each opens an account.
+    // Alice and Bob register themselves (leaving userId out); an admin opens an account with a readable id for each.
     for (const who of ['alice', 'bob'] as const) {
       const registered = await as(who, `mutation { registerUser(input: {email: "${who}@example.com", name: "${who}"}) { user { id } } }`);
       expect(registered.data?.registerUser.user.id).toBe(who);
-      const opened = await as(who, `mutation { openAccount(input: {accountId: "${who}-acc", ownerId: "${who}", initialBalance: "100.00"}) { account { id } } }`);
+      const opened = await as('admin', `mutation { openAccount(input: {accountId: "${who}-acc", ownerId: "${who}", initialBalance: "100.00"}) { account { id } } }`);
       expect(opened.errors).toBeUndefined();
     }
   });
@@ -132,20 +132,50 @@ describe.each(backends)('authentication and authorization on %s', (backend) => {
       expect(response.errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
       expect(JSON.stringify(response.data ?? null), query).not.toContain('bob');
     }
-    const mine = await as('alice', `{ account(id: "alice-acc", version: 1) { balance owner { id accounts { id } } } accounts { edges { node { id } } } user(id: "alice") { name } events(streamId: "alice-acc") { edges { node { type } } } }`);
+    const mine = await as('alice', `{ account(id: "alice-acc", version: 1) { balance owner { id accounts { edges { node { id } } } } } accounts { edges { node { id } } } user(id: "alice") { name } events(streamId: "alice-acc") { edges { node { type } } } }`);
     expect(mine.errors).toBeUndefined();
-    expect(mine.data?.account).toEqual({ balance: '100.00', owner: { id: 'alice', accounts: [{ id: 'alice-acc' }] } });
+    expect(mine.data?.account).toEqual({ balance: '100.00', owner: { id: 'alice', accounts: { edges: [{ node: { id: 'alice-acc' } }] } } });
     // Left out, ownerId means "mine".
     expect(mine.data?.accounts.edges).toEqual([{ node: { id: 'alice-acc' } }]);
     expect(mine.data?.events.edges.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lets no answer tell which ids exist or whose they are', async () => {
+    const before = await head();
+    // Users choose only unguessable ids for new accounts: names cannot be tried, nor a future user's id taken.
+    for (const taken of ['bob-acc', 'bob', 'free-name']) {
+      const opened = await as('alice', `mutation($id: ID!) { openAccount(input: {accountId: $id, ownerId: "alice"}) { account { id } } }`, { id: taken });
+      expect(opened.errors?.[0]?.extensions, taken).toEqual({ code: 'BAD_USER_INPUT', field: 'accountId' });
+      expect(opened.errors?.[0]?.message, taken).toBe('accountId must be a UUID (or left out to have one generated)');
+    }
+    expect(await head()).toBe(before);
+    const uuid = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+    const mine = await as('alice', `mutation($id: ID!) { openAccount(input: {accountId: $id, ownerId: "alice"}) { account { id } } }`, { id: uuid });
+    expect(mine.data?.openAccount.account.id).toBe(uuid);
+    // Another owner's stream and an id nobody uses answer the same, word for word, on every read and command.
+    for (const query of [
+      `query($id: ID!) { account(id: $id) { id } }`,
+      `query($id: ID!) { accountSummary(id: $id) { accountId } }`,
+      `query($id: ID!) { streamState(id: $id) { version } }`,
+      `query($id: ID!) { events(streamId: $id) { edges { cursor } } }`,
+      `mutation($id: ID!) { deposit(input: {accountId: $id, amount: "1.00"}) { account { id } } }`,
+      `mutation($id: ID!) { closeAccount(input: {accountId: $id}) { account { id } } }`,
+    ]) {
+      const theirs = await as('alice', query, { id: 'bob-acc' });
+      const nobodys = await as('alice', query, { id: 'no-such-stream' });
+      const user = await as('alice', query, { id: 'bob' });
+      expect(theirs.errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
+      expect({ errors: nobodys.errors, data: nobodys.data }, query).toEqual({ errors: theirs.errors, data: theirs.data });
+      expect({ errors: user.errors, data: user.data }, query).toEqual({ errors: theirs.errors, data: theirs.data });
+    }
   });
 
   it('lets admins read and act on everything', async () => {
     const response = await as('admin', `{ account(id: "bob-acc", version: 1) { balance } accounts { edges { node { id } } } events(first: 100) { edges { node { streamId } } } user(id: "alice") { name } }`);
     expect(response.errors).toBeUndefined();
     expect(response.data?.account.balance).toBe('100.00');
-    expect(response.data?.accounts.edges.map((edge: any) => edge.node.id).sort()).toEqual(['alice-acc', 'bob-acc']);
-    expect(new Set(response.data?.events.edges.map((edge: any) => edge.node.streamId))).toEqual(new Set(['alice', 'bob', 'alice-acc', 'bob-acc']));
+    expect(response.data?.accounts.edges.map((edge: any) => edge.node.id).sort()).toEqual(['6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', 'alice-acc', 'bob-acc']);
+    expect(new Set(response.data?.events.edges.map((edge: any) => edge.node.streamId))).toEqual(new Set(['alice', 'bob', 'alice-acc', 'bob-acc', '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f']));
   });
 
   it('closes WebSockets without a token with 4401 and with a bad or expired one with 4403', async () => {

@@ -3,27 +3,33 @@
  * real (SQLite) database. Every request the browser makes must go to the
  * server's own origin; nothing is stubbed.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createApp } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
+import { modules } from '../src/modules.js';
 import { startServer, type RunningServer } from '../src/server/http.js';
 import { WEB_DIST } from '../src/server/web.js';
 import { testConfig } from './helpers/app.js';
 import { launchBrowser, type Browser } from './helpers/browser.js';
 import { createDatabase, type TestDatabase } from './helpers/databases.js';
+import { ok } from './helpers/graphql.js';
 import { api, ideResponse, runIdeTab, waitFor, watchContext, type PageWatch } from './helpers/pages.js';
+import { tallyModule } from './helpers/tally-module.js';
 
 let db: TestDatabase;
+let app: App;
 let server: RunningServer;
 let browser: Browser;
 let watch: PageWatch;
 let origin: string;
 let page: Page | undefined;
 
+// The shipped modules and one the explorer's registry has no entry for.
 async function serve(port: number): Promise<RunningServer> {
-  const app = await createApp(testConfig(db.url));
+  app = await createApp(testConfig(db.url), [...modules, tallyModule]);
   return startServer(app, { port, host: '127.0.0.1' });
 }
 
@@ -65,7 +71,7 @@ describe('GraphQL IDE at GET /graphql', () => {
     await page.locator('.graphiql-container').waitFor({ timeout: 20_000 });
 
     // The first example tab lists the log; run it.
-    await runIdeTab(page, 'RecentEvents');
+    await runIdeTab(page, 'RecentEvents', watch);
     await waitFor('the query result', async () => {
       const text = await ideResponse(page!);
       return text.includes('"user_registered"') && text.includes(ownerId) && text.includes('"account_created"');
@@ -73,7 +79,7 @@ describe('GraphQL IDE at GET /graphql', () => {
 
     // The last example tab is a live eventAppended subscription over graphql-ws.
     await page.locator('.graphiql-tab', { hasText: 'LiveEvents' }).click();
-    await runIdeTab(page, 'LiveEvents');
+    await runIdeTab(page, 'LiveEvents', watch);
     await waitFor('the subscribe message', () => watch.sentFrames.some((frame) => frame.includes('"subscribe"') && frame.includes('LiveEvents')));
     // A deposit made just as the server registers the subscription may precede it: deposit until one arrives.
     let seen = false;
@@ -112,7 +118,10 @@ describe('Event explorer at GET /explorer', () => {
     expect(await timeline.locator('.type').allTextContents()).toEqual(types);
     expect(await timeline.nth(1).textContent()).toContain('"amount":"50.25"');
     expect(await timeline.nth(1).textContent()).toContain('correlationId');
-    expect(await page.getByTestId('balance-chart').locator('circle').count()).toBe(4);
+    // The account's registry entry gives the chart, and Apollo's keyFields keep each version apart.
+    expect(await page.getByTestId('series-chart').getAttribute('aria-label')).toBe('Balance by version');
+    expect(await page.getByTestId('series-chart').locator('circle').count()).toBe(4);
+    expect(await page.getByTestId('stream').getAttribute('data-view')).toBe('registry');
 
     // Opens at the newest version; walk the slider from the first to the last.
     const slider = page.getByTestId('version-slider');
@@ -202,5 +211,116 @@ describe('Event explorer at GET /explorer', () => {
     } finally {
       await page.evaluate('localStorage.clear()');
     }
+  });
+});
+
+describe('Explorer: views per stream type, raw views, event schemas', () => {
+  const stateVersion = (testId: string) => page!.getByTestId(testId).getAttribute('data-version');
+
+  it("a user stream gets its registry entry's lines and state view, and no chart", async () => {
+    const calls = api(server.url);
+    const userId = await calls.registerUser('Uma');
+    await calls.updateUser(userId, 'Una');
+
+    page = await browser.context.newPage();
+    await page.goto(`${origin}/explorer?stream=${userId}`);
+    await waitFor('the user at version 2', async () => (await stateVersion('state')) === '2');
+    expect(await page.getByTestId('stream').getAttribute('data-view')).toBe('registry');
+    expect(await page.getByTestId('event-at-version').textContent()).toContain('name → Una');
+    expect(await page.getByTestId('state-name').textContent()).toBe('Una');
+    expect(await page.getByTestId('timeline').locator('li').first().textContent()).toContain('Uma <uma@example.com>');
+    expect(await page.getByTestId('series-chart').count()).toBe(0);
+    expect(await page.getByTestId('raw-view').count()).toBe(0);
+  });
+
+  it('lists every event type with its version, description and JSON Schema, and links an event to its schema', async () => {
+    const calls = api(server.url);
+    const accountId = await calls.openAccount(await calls.registerUser('Sam'), '1.00');
+    await calls.deposit(accountId, '2.00', 'tip');
+    const served = (await ok(server.url, '{ eventTypes(streamType: "BankAccount") { type version description schema } }')).eventTypes;
+    const deposited = served.find((type: { type: string }) => type.type === 'money_deposited');
+
+    page = await browser.context.newPage();
+    await page.goto(`${origin}/explorer?stream=${accountId}`);
+    await page.getByTestId('event-at-version').getByRole('link', { name: 'money_deposited' }).click();
+    const entry = page.locator('[data-testid="event-type"][data-type="money_deposited"]');
+    await entry.waitFor();
+    expect(new URL(page.url()).search).toBe('?view=types&type=money_deposited');
+    expect(await entry.getAttribute('aria-current')).toBe('true');
+    expect(await entry.getByTestId('event-type-version').textContent()).toBe(`version ${deposited.version}`);
+    expect(await entry.textContent()).toContain(deposited.description);
+    const schema = JSON.parse((await entry.getByTestId('event-schema').textContent()) ?? '');
+    expect(schema).toEqual(deposited.schema);
+    expect(schema.properties.amount.type).toBe('string');
+    expect(schema.required).toContain('amount');
+
+    // Every stream type the server has a module for, the one without an explorer view included.
+    const streamTypes = page.getByTestId('stream-type');
+    expect(await streamTypes.evaluateAll((sections) => sections.map((section) => section.getAttribute('data-stream-type')))).toEqual(['User', 'BankAccount', 'Tally']);
+    expect(await page.locator('[data-stream-type="Tally"] h2').textContent()).toContain('shown as JSON in the explorer');
+
+    // Back to the stream; the header leads to the types again.
+    await page.goBack();
+    await page.getByTestId('timeline').waitFor();
+    await page.getByRole('link', { name: 'Event types' }).click();
+    await page.getByTestId('event-types').waitFor();
+    expect(new URL(page.url()).search).toBe('?view=types');
+  });
+
+  it('shows a stream of a type the server has no module for: its events as JSON and that it has no state', async () => {
+    const streamId = `widget-${randomUUID()}`;
+    await app.store.append({
+      streamId,
+      streamType: 'Widget',
+      expectedVersion: 'no_stream',
+      events: [
+        { type: 'widget_made', data: { size: 3 }, metadata: {} },
+        { type: 'widget_painted', data: { colour: 'red' }, metadata: {} },
+      ],
+    });
+
+    page = await browser.context.newPage();
+    await page.goto(`${origin}/explorer?stream=${streamId}`);
+    await waitFor('the raw view at version 2', async () => (await stateVersion('raw-state-none')) === '2');
+    expect(await page.getByTestId('stream').getAttribute('data-view')).toBe('raw');
+    expect(await page.getByTestId('raw-view').textContent()).toContain('no view for Widget streams');
+    expect(await page.getByTestId('raw-state-none').textContent()).toContain('no module for Widget streams');
+    const timeline = page.getByTestId('timeline').locator('li');
+    expect(await timeline.locator('.type').allTextContents()).toEqual(['widget_made', 'widget_painted']);
+    expect(await timeline.first().textContent()).toContain('{"size":3}');
+    expect(await page.getByTestId('event-at-version').textContent()).toContain('widget_painted {"colour":"red"}');
+    // The live log describes them the same way.
+    await page.locator(`[data-testid="live-tail"] tr[data-stream="${streamId}"]`, { hasText: '{"size":3}' }).waitFor();
+
+    await page.getByTestId('version-slider').fill('1');
+    await waitFor('the raw view at version 1', async () => (await stateVersion('raw-state-none')) === '1');
+    expect(await page.getByTestId('event-at-version').textContent()).toContain('widget_made {"size":3}');
+
+    // The server has no schema for it, and says so.
+    await timeline.first().getByTestId('schema-link').click();
+    expect(await page.getByTestId('type-unknown').textContent()).toContain('no schema for widget_made');
+  });
+
+  it('shows the state of a type the server knows and the registry does not as JSON, next to the version before', async () => {
+    const streamId = `tally-${randomUUID()}`;
+    const events = [2, 3, 5].map((amount) => ({ type: 'tally_added', data: { amount }, metadata: {} }));
+    await app.store.append({ streamId, streamType: 'Tally', expectedVersion: 'no_stream', events });
+    const json = async (testId: string) => JSON.parse((await page!.getByTestId(testId).textContent()) ?? '');
+
+    page = await browser.context.newPage();
+    await page.goto(`${origin}/explorer?stream=${streamId}`);
+    await waitFor('the state at version 3', async () => (await stateVersion('raw-state')) === '3');
+    await waitFor('the state before', async () => (await page!.getByTestId('raw-state-changed').count()) === 1);
+    expect(await json('raw-state-now')).toEqual({ total: 10, entries: 3 });
+    expect(await json('raw-state-before')).toEqual({ total: 5, entries: 2 });
+    expect(await page.getByTestId('raw-state-changed').textContent()).toBe('Changed: total, entries');
+    expect(await page.getByTestId('event-at-version').textContent()).toContain('tally_added {"amount":5}');
+    expect(await page.getByTestId('series-chart').count()).toBe(0);
+
+    await page.getByTestId('version-slider').fill('1');
+    await waitFor('the state at version 1', async () => (await stateVersion('raw-state')) === '1');
+    expect(await json('raw-state-now')).toEqual({ total: 2, entries: 1 });
+    expect(await page.getByTestId('raw-state-before').textContent()).toBe('—');
+    expect(await page.getByTestId('raw-state-changed').count()).toBe(0);
   });
 });

@@ -17,6 +17,8 @@ const USER = `user { id name email } events { id position type data metadata }`;
 
 describe.each(backends)('command ids per principal on %s', (backend) => {
   let db: TestDatabase;
+  /** Users choose UUIDs for the accounts they open. */
+  const ALICE_ACC = 'a11ce000-0000-4000-8000-000000000001';
   let app: App;
   let server: RunningServer;
   const tokens: Record<'alice' | 'mallory' | 'admin', string> = { alice: '', mallory: '', admin: '' };
@@ -38,13 +40,13 @@ describe.each(backends)('command ids per principal on %s', (backend) => {
     const register = `mutation { registerUser(input: {email: "alice@example.com", name: "Alice", commandId: "alice-reg"}) { ${USER} } }`;
     const aliceReg = await as('alice', register);
     expect(aliceReg.errors).toBeUndefined();
-    const open = `mutation { openAccount(input: {accountId: "alice-acc", ownerId: "alice", initialBalance: "250.00", commandId: "alice-open"}) { ${ACCOUNT} } }`;
+    const open = `mutation { openAccount(input: {accountId: "${ALICE_ACC}", ownerId: "alice", initialBalance: "250.00", commandId: "alice-open"}) { ${ACCOUNT} } }`;
     const aliceOpen = await as('alice', open);
     expect(aliceOpen.errors).toBeUndefined();
 
     // The attack from the issue: Alice's account id and command id, Mallory as owner.
     const head = await app.store.headPosition();
-    const attack = await as('mallory', `mutation { openAccount(input: {accountId: "alice-acc", ownerId: "mallory", commandId: "alice-open"}) { ${ACCOUNT} } }`);
+    const attack = await as('mallory', `mutation { openAccount(input: {accountId: "${ALICE_ACC}", ownerId: "mallory", commandId: "alice-open"}) { ${ACCOUNT} } }`);
     expect(attack.data?.openAccount ?? null).toBeNull();
     expect(attack.errors?.[0]?.extensions?.code).toBe('ALREADY_EXISTS');
     const text = JSON.stringify(attack);
@@ -79,9 +81,9 @@ describe.each(backends)('command ids per principal on %s', (backend) => {
   });
 
   it("treats an admin's use of someone's command id as the admin's own command", async () => {
-    const first = await as('alice', `mutation { deposit(input: {accountId: "alice-acc", amount: "1.00", commandId: "alice-dep"}) { ${ACCOUNT} } }`);
+    const first = await as('alice', `mutation { deposit(input: {accountId: "${ALICE_ACC}", amount: "1.00", commandId: "alice-dep"}) { ${ACCOUNT} } }`);
     expect(first.errors).toBeUndefined();
-    const byAdmin = await as('admin', `mutation { deposit(input: {accountId: "alice-acc", amount: "1.00", commandId: "alice-dep"}) { ${ACCOUNT} } }`);
+    const byAdmin = await as('admin', `mutation { deposit(input: {accountId: "${ALICE_ACC}", amount: "1.00", commandId: "alice-dep"}) { ${ACCOUNT} } }`);
     expect(byAdmin.errors).toBeUndefined();
     expect(byAdmin.data?.deposit.events[0].id).not.toBe(first.data?.deposit.events[0].id);
     expect(byAdmin.data?.deposit.events[0].metadata).toMatchObject({ userId: 'root' });

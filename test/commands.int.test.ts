@@ -2,8 +2,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assembleApp, createApp, type App } from '../src/app.js';
-import { deposit, openAccount, withdraw, closeAccount } from '../src/accounts/commands.js';
-import { registerUser, updateUser } from '../src/users/commands.js';
+import { deposit, openAccount, withdraw, closeAccount } from '../src/accounts/use-cases.js';
+import { registerUser, updateUser } from '../src/users/use-cases.js';
+import { modules } from '../src/modules.js';
 import { DomainError } from '../src/domain/errors.js';
 import { formatMoney } from '../src/domain/money.js';
 import { fold } from '../src/domain/decider.js';
@@ -33,8 +34,8 @@ describe.each(backends)('commands on %s', (backend) => {
 
   beforeAll(async () => {
     db = await createDatabase(backend);
-    app = await createApp(testConfig(db.url, { SNAPSHOT_EVERY: '3' }));
-    other = backend === 'postgresql' ? await createApp(testConfig(db.url, { SNAPSHOT_EVERY: '3' })) : await assembleApp(app.config, app.store);
+    app = await createApp(testConfig(db.url, { SNAPSHOT_EVERY: '3' }), modules);
+    other = backend === 'postgresql' ? await createApp(testConfig(db.url, { SNAPSHOT_EVERY: '3' }), modules) : await assembleApp(app.config, app.store, modules);
     await registerUser(app, { userId: 'owner', email: 'owner@example.com', name: 'Owner' }, {});
   });
   afterAll(async () => {
@@ -46,7 +47,7 @@ describe.each(backends)('commands on %s', (backend) => {
   it('lands 50 parallel deposits on one account without a lost update', async () => {
     await openAccount(app, { accountId: 'hot', ownerId: 'owner' }, {});
     await Promise.all(Array.from({ length: 50 }, (_, i) => deposit(app, { accountId: 'hot', amount: BigInt(i + 1) }, {})));
-    const loaded = await app.accounts.load('hot');
+    const loaded = await app.repository(accountDecider).load('hot');
     expect(loaded.version).toBe(51);
     expect(loaded.state.status === 'open' && loaded.state.balance).toBe(1275n);
   });
@@ -54,13 +55,13 @@ describe.each(backends)('commands on %s', (backend) => {
   it('retries conflicts between two processes when no expected version was given', async () => {
     await openAccount(app, { accountId: 'shared', ownerId: 'owner' }, {});
     // Warm both caches, then write from both: each side's cache goes stale and must retry.
-    await other.accounts.load('shared');
+    await other.repository(accountDecider).load('shared');
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => deposit(i % 2 === 0 ? app : other, { accountId: 'shared', amount: 100n }, {})),
     );
     const events = await app.store.readStream('shared');
     expect(events.map((e) => e.version)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
-    expect((await other.accounts.load('shared')).state).toMatchObject({ balance: 5000n });
+    expect((await other.repository(accountDecider).load('shared')).state).toMatchObject({ balance: 5000n });
   });
 
   it('refuses a stale expected version with both versions, and accepts the right one', async () => {
@@ -144,8 +145,8 @@ describe.each(backends)('commands on %s', (backend) => {
           const all = await app.store.readStream(id);
           for (let version = 1; version <= all.length; version++) {
             const replayed = fold(accountDecider.evolve, accountDecider.initialState, all.slice(0, version) as never);
-            const viaSnapshot = await app.accounts.loadAt(id, { version });
-            const withoutSnapshot = await app.accounts.loadAt(id, { version }, false);
+            const viaSnapshot = await app.repository(accountDecider).loadAt(id, { version });
+            const withoutSnapshot = await app.repository(accountDecider).loadAt(id, { version }, false);
             expect(viaSnapshot?.state).toEqual(replayed);
             expect(withoutSnapshot?.state).toEqual(replayed);
           }
@@ -154,7 +155,7 @@ describe.each(backends)('commands on %s', (backend) => {
             const snapshots = await app.store.reader.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM snapshots WHERE stream_id = ?', [id]);
             expect(Number(snapshots[0]!.n)).toBe(Math.floor(all.length / 3));
           });
-          const current = await app.accounts.load(id);
+          const current = await app.repository(accountDecider).load(id);
           expect(current.state.status === 'open' && formatMoney(current.state.balance)).not.toMatch(/^-/);
         },
       ),
@@ -167,7 +168,7 @@ describe.each(backends)('commands on %s', (backend) => {
     await deposit(app, { accountId: 'rev', amount: 100n }, {});
     // A snapshot from some other revision claiming a nonsense balance must not be used.
     await app.store.writeSnapshot({ streamId: 'rev', streamType: 'BankAccount', version: 2, revision: 999, state: { status: 'open', balance: '1.00' } });
-    const at = await app.accounts.loadAt('rev', { version: 2 });
+    const at = await app.repository(accountDecider).loadAt('rev', { version: 2 });
     expect(at?.state).toMatchObject({ balance: 200n });
   });
 
@@ -176,11 +177,11 @@ describe.each(backends)('commands on %s', (backend) => {
     const [created] = await app.store.readStream('time');
     await new Promise((resolve) => setTimeout(resolve, 15));
     await deposit(app, { accountId: 'time', amount: 100n }, {});
-    expect(await app.accounts.loadAt('time', { asOf: new Date(created!.timestamp.getTime() - 1) })).toBeNull();
-    expect((await app.accounts.loadAt('time', { asOf: created!.timestamp }))?.state).toMatchObject({ balance: 100n });
-    expect((await app.accounts.loadAt('time', { asOf: new Date() }))?.state).toMatchObject({ balance: 200n });
-    expect(await codeOf(app.accounts.loadAt('time', { version: 1, asOf: new Date() }))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(app.accounts.loadAt('time', { version: 0 }))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(app.accounts.loadAt('time', { version: 3 }))).toBe('BAD_USER_INPUT');
+    expect(await app.repository(accountDecider).loadAt('time', { asOf: new Date(created!.timestamp.getTime() - 1) })).toBeNull();
+    expect((await app.repository(accountDecider).loadAt('time', { asOf: created!.timestamp }))?.state).toMatchObject({ balance: 100n });
+    expect((await app.repository(accountDecider).loadAt('time', { asOf: new Date() }))?.state).toMatchObject({ balance: 200n });
+    expect(await codeOf(app.repository(accountDecider).loadAt('time', { version: 1, asOf: new Date() }))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(app.repository(accountDecider).loadAt('time', { version: 0 }))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(app.repository(accountDecider).loadAt('time', { version: 3 }))).toBe('BAD_USER_INPUT');
   });
 });

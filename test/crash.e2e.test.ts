@@ -15,7 +15,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { openEventStore } from '../src/eventstore/open.js';
-import { projections } from '../src/app.js';
+import { projectionsOf } from '../src/app.js';
+import { modules } from '../src/modules.js';
+
+const projections = projectionsOf(modules);
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { ok } from './helpers/graphql.js';
 import { startPrivatePostgres, type PrivatePostgres } from './helpers/private-postgres.js';

@@ -39,20 +39,27 @@ describe('BankAccount decider', () => {
   it('refuses opening twice', () => account([created]).when(open).thenFails('ALREADY_EXISTS'));
   it('deposits a positive amount', () =>
     account([created]).when({ type: 'Deposit', accountId: 'a', amount: 250n, description: 'pay' }).then([
-      { type: 'money_deposited', data: { accountId: 'a', amount: '2.50', description: 'pay' } },
+      { type: 'money_deposited', data: { accountId: 'a', amount: '2.50', reference: null, description: 'pay' } },
     ]));
+  it('keeps a payment reference, trimmed, and refuses an empty or overlong one', () => {
+    account([created]).when({ type: 'Deposit', accountId: 'a', amount: 1n, reference: ' INV-7 ' }).then([
+      { type: 'money_deposited', data: { accountId: 'a', amount: '0.01', reference: 'INV-7' } },
+    ]);
+    account([created]).when({ type: 'Withdraw', accountId: 'a', amount: 1n, reference: 'x'.repeat(141) }).thenFails('BAD_USER_INPUT');
+    account([created]).when({ type: 'Deposit', accountId: 'a', amount: 1n, reference: '  ' }).thenFails('BAD_USER_INPUT');
+  });
   it('refuses zero and negative amounts', () => {
     account([created]).when({ type: 'Deposit', accountId: 'a', amount: 0n }).thenFails('BAD_USER_INPUT');
     account([created]).when({ type: 'Withdraw', accountId: 'a', amount: -5n }).thenFails('BAD_USER_INPUT');
   });
   it('refuses a deposit to an unknown account', () => account([]).when({ type: 'Deposit', accountId: 'a', amount: 1n }).thenFails('NOT_FOUND'));
   it('withdraws down to exactly zero but never below', () => {
-    account([created]).when({ type: 'Withdraw', accountId: 'a', amount: 1000n }).then([{ type: 'money_withdrawn', data: { accountId: 'a', amount: '10.00' } }]);
+    account([created]).when({ type: 'Withdraw', accountId: 'a', amount: 1000n }).then([{ type: 'money_withdrawn', data: { accountId: 'a', amount: '10.00', reference: null } }]);
     account([created]).when({ type: 'Withdraw', accountId: 'a', amount: 1001n }).thenFails('INSUFFICIENT_FUNDS');
   });
   it('closes only an empty account', () => {
     account([created]).when({ type: 'CloseAccount', accountId: 'a' }).thenFails('BAD_USER_INPUT');
-    const emptied: AccountEvent = { type: 'money_withdrawn', data: { accountId: 'a', amount: '10.00' } };
+    const emptied: AccountEvent = { type: 'money_withdrawn', data: { accountId: 'a', amount: '10.00', reference: null } };
     account([created, emptied]).when({ type: 'CloseAccount', accountId: 'a' }).then([{ type: 'account_closed', data: { accountId: 'a' } }]);
   });
   it('does nothing on a closed account', () => {

@@ -5,6 +5,7 @@
  * README's "Production hardening".)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modules } from '../src/modules.js';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server/http.js';
@@ -24,7 +25,7 @@ describe.each(backends)('default configuration on %s', (backend) => {
   beforeAll(async () => {
     db = await createDatabase(backend);
     // Nothing but the database and a free port: every limit at its default.
-    app = await createApp(loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent' }));
+    app = await createApp(loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent' }), modules);
     server = await startServer(app, { port: 0, host: app.config.host });
     await ok(server.url, `mutation { registerUser(input: {userId: "bulk", email: "bulk@example.com", name: "Bulk"}) { user { id } } }`);
     for (let w = 0; w < WRITERS; w++) await ok(server.url, `mutation($id: ID!) { openAccount(input: {accountId: $id, ownerId: "bulk"}) { account { id } } }`, { id: `bulk-${w}` });

@@ -4,7 +4,10 @@ import pg from 'pg';
 import { openEventStore } from '../src/eventstore/open.js';
 import type { PrismaEventStore } from '../src/eventstore/prisma-store.js';
 import type { NewEvent } from '../src/eventstore/types.js';
-import { projections } from '../src/app.js';
+import { projectionsOf } from '../src/app.js';
+import { modules } from '../src/modules.js';
+
+const projections = projectionsOf(modules);
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 
 const event = (type: string, n = 0): NewEvent => ({ type, data: { n }, metadata: { source: 'test' } });

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parse, validate } from 'graphql';
 import { aliasLimit, depthLimit, mutationCount, operationCost } from '../src/graphql/limits.js';
 import { buildSchema } from '../src/graphql/schema.js';
+import { modules } from '../src/modules.js';
 
-const schema = buildSchema();
+const schema = buildSchema(modules);
 const limits = { defaultPageSize: 20, maxPageSize: 100 };
 
 function doubling(levels: number, root = 'query Q { ...F1 }', on = 'Query', leaf = '__typename'): string {
@@ -39,5 +40,15 @@ describe('operation limits', () => {
     expect(validate(schema, cyclic, [depthLimit(12), aliasLimit(30)])).toEqual([]);
     expect(operationCost(schema, cyclic, 'Q', {}, limits)).toBeGreaterThan(0);
     expect(mutationCount(cyclic, 'M')).toBe(0);
+  });
+});
+
+describe('the cost of connections', () => {
+  it('counts a connection without `first` as a page of the default size', () => {
+    const nested = parse(`{ accounts { edges { node { owner { accounts { edges { node { events { edges { node { id type } } } } } } } } } } }`);
+    // Three nested pages of 20: at least 20 * 20 * 20 items.
+    expect(operationCost(schema, nested, undefined, undefined, limits)).toBeGreaterThan(8000);
+    const explicit = parse(`{ accounts(first: 2) { edges { node { id } } } }`);
+    expect(operationCost(schema, explicit, undefined, undefined, limits)).toBeLessThan(10);
   });
 });

@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleApp, createApp, type App } from '../src/app.js';
+import { modules } from '../src/modules.js';
+import { accountDecider } from '../src/accounts/decider.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { startServer, type RunningServer } from '../src/server/http.js';
@@ -55,7 +57,7 @@ describe.each(backends)('operations on %s', (backend) => {
       },
     });
     const config = testConfig(db.url, { AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info', READY_MAX_PROJECTION_LAG: '1', MAX_QUERY_ALIASES: '2' });
-    app = await createApp(config, { log: createLogger('info', sink) });
+    app = await createApp(config, modules, { log: createLogger('info', sink) });
     server = await startServer(app, { port: 0, host: '127.0.0.1' });
     base = new URL(server.url).origin;
   });
@@ -76,9 +78,9 @@ describe.each(backends)('operations on %s', (backend) => {
     await run(`{ a: account(id: "m1") { id } b: account(id: "m1") { id } c: account(id: "m1") { id } }`);
     await gql(server.url, `{ __typename }`, undefined, bearer('forged'));
     // A second app on the same store writes behind this one's cache: the next deposit here conflicts, then retries.
-    const other = await assembleApp(app.config, app.store);
+    const other = await assembleApp(app.config, app.store, modules);
     other.tailer.stop();
-    await other.commands.handle(other.accounts, 'm1', { type: 'Deposit', accountId: 'm1', amount: 100n }, { commandType: 'Deposit' });
+    await other.commands.handle(other.repository(accountDecider), 'm1', { type: 'Deposit', accountId: 'm1', amount: 100n }, { commandType: 'Deposit' });
     await run(`mutation { deposit(input: {accountId: "m1", amount: "2.00"}) { account { balance } } }`);
     const subscriber = wsClient(server.wsUrl, { connectionParams: admin });
     const live = collect(subscriber, `subscription { eventAppended(streamId: "m1") { position } }`, (data) => data.eventAppended.position);
@@ -119,17 +121,17 @@ describe.each(backends)('operations on %s', (backend) => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', pendingMigrations: [], projectionLag: { accounts: 0, account_summaries: 0 } });
 
-    await app.store.client.$executeRawUnsafe(`UPDATE projection_checkpoints SET "position" = 0 WHERE name = 'accounts'`);
+    await app.readModels.$executeRawUnsafe(`UPDATE projection_checkpoints SET "position" = 0 WHERE name = 'accounts'`);
     const behind = await fetch(`${base}/readyz`);
     expect(behind.status).toBe(503);
     expect(await behind.json()).toMatchObject({ status: 'not ready', projectionsBehind: ['accounts'] });
     await app.store.catchUpProjection('accounts', await app.store.headPosition());
 
-    await app.store.client.$executeRawUnsafe('UPDATE _prisma_migrations SET rolled_back_at = finished_at');
+    await app.readModels.$executeRawUnsafe('UPDATE _prisma_migrations SET rolled_back_at = finished_at');
     const unmigrated = await fetch(`${base}/readyz`);
     expect(unmigrated.status).toBe(503);
     expect(((await unmigrated.json()) as { pendingMigrations: string[] }).pendingMigrations).toContain('20261130000000_init');
-    await app.store.client.$executeRawUnsafe('UPDATE _prisma_migrations SET rolled_back_at = NULL');
+    await app.readModels.$executeRawUnsafe('UPDATE _prisma_migrations SET rolled_back_at = NULL');
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
@@ -144,12 +146,12 @@ describe.each(backends)('operations on %s', (backend) => {
     expect(response.headers.get('x-request-id')).toBe('trace-ok-1');
     await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'trace-bad-1', authorization: 'Bearer forged.token.here' }, body: '{"query":"{ __typename }"}' });
     // An unexpected failure: its detail goes to the log (with the request id), not to the client.
-    await app.store.client.$executeRawUnsafe('ALTER TABLE account_summaries RENAME TO account_summaries_gone');
+    await app.readModels.$executeRawUnsafe('ALTER TABLE account_summaries RENAME TO account_summaries_gone');
     try {
       const failed = await gql(server.url, `{ accountSummary(id: "m1") { accountId } }`, undefined, { ...bearer(token), 'x-request-id': 'trace-fail-1' });
       expect(failed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     } finally {
-      await app.store.client.$executeRawUnsafe('ALTER TABLE account_summaries_gone RENAME TO account_summaries');
+      await app.readModels.$executeRawUnsafe('ALTER TABLE account_summaries_gone RENAME TO account_summaries');
     }
     const of = (id: string) => lines.filter((line) => line.requestId === id);
     expect(of('trace-ok-1')).toContainEqual(expect.objectContaining({ msg: 'request', status: 200, path: '/graphql', method: 'POST' }));

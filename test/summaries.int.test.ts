@@ -30,9 +30,9 @@ describe.each(backends)('account summary totals on %s', (backend) => {
 
   /** Opens `id` and appends `pairs` deposit+withdrawal pairs of `amount`, `perAppend` events per append. */
   async function bigStream(id: string, pairs: number, amount = BIG, perAppend = 40) {
-    const event = (type: string, data: Record<string, string>): NewEvent => ({ type, data: { accountId: id, ...data }, metadata: {} });
+    const event = (type: string, data: Record<string, string | null>): NewEvent => ({ type, data: { accountId: id, ...data }, metadata: {} });
     const events = [event('account_created', { ownerId: 'owner', currency: 'USD', initialBalance: '0.00' })];
-    for (let i = 0; i < pairs; i++) events.push(event('money_deposited', { amount }), event('money_withdrawn', { amount }));
+    for (let i = 0; i < pairs; i++) events.push(event('money_deposited', { amount, reference: null }), event('money_withdrawn', { amount, reference: null }));
     for (let start = 0; start < events.length; start += perAppend) {
       const result = await app.store.append({ streamId: id, streamType: 'BankAccount', expectedVersion: start, events: events.slice(start, start + perAppend) });
       expect(result.status).toBe('appended');

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleApp } from '../src/app.js';
 import { openEventStore } from '../src/eventstore/open.js';
-import { projections } from '../src/app.js';
+import { catalogOf, projectionsOf } from '../src/app.js';
+import { modules } from '../src/modules.js';
 import { startServer, type RunningServer } from '../src/server/http.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { testConfig } from './helpers/app.js';
@@ -29,8 +30,8 @@ describe.each(backends)('asOf on %s', (backend) => {
   beforeAll(async () => {
     db = await createDatabase(backend);
     const config = testConfig(db.url, { SNAPSHOT_EVERY: '2' });
-    const store = await openEventStore({ databaseUrl: db.url, projections, clock: () => now });
-    server = await startServer(await assembleApp(config, store), { port: 0, host: '127.0.0.1' });
+    const store = await openEventStore({ databaseUrl: db.url, projections: projectionsOf(modules), schemas: catalogOf(modules), clock: () => now });
+    server = await startServer(await assembleApp(config, store, modules), { port: 0, host: '127.0.0.1' });
     // T1: the user and the account. T2: two deposits and a rename, all sharing one timestamp. T3: one more of each.
     await mutate(`registerUser(input: {userId: "tt", email: "tt@example.com", name: "One"}) { user { id } }`);
     await mutate(`openAccount(input: {accountId: "tt-acc", ownerId: "tt", initialBalance: "10.00"}) { account { id } }`);

@@ -50,7 +50,7 @@ describe.each(backends)('GraphQL over WebSocket on %s', (backend) => {
     const badVariable = await wsRequest(client, `mutation($a: Decimal!) { deposit(input: {accountId: "wa", amount: $a}) { account { id } } }`, { a: '0.001' });
     expect(badVariable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     let deep = 'id';
-    for (let i = 0; i < 7; i++) deep = `owner { accounts { ${deep} } }`;
+    for (let i = 0; i < 4; i++) deep = `owner { accounts { edges { node { ${deep} } } } }`;
     const tooDeep = await wsRequest(client, `{ account(id: "wa") { ${deep} } }`);
     expect(tooDeep.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'depth' });
     const bigPage = await wsRequest(client, `{ events(first: 100000) { edges { cursor } } }`);

@@ -1,5 +1,6 @@
 import { assertNever, type DecideContext, type Decider, type Recorded } from '../domain/decider.js';
-import { DomainError, ErrorCode, alreadyExists, badInput, notFound } from '../domain/errors.js';
+import { alreadyExists, badInput, notFound } from '../domain/errors.js';
+import { accountClosed, insufficientFunds } from './errors.js';
 import { formatMoney, parseMoney, type Cents } from '../domain/money.js';
 import { AccountStreamType, type AccountEvent } from './events.js';
 
@@ -24,8 +25,8 @@ export type AccountCommand =
       initialBalance: Cents;
       currency: string;
     }
-  | { type: 'Deposit'; accountId: string; amount: Cents; description?: string | undefined }
-  | { type: 'Withdraw'; accountId: string; amount: Cents; description?: string | undefined }
+  | { type: 'Deposit'; accountId: string; amount: Cents; description?: string | undefined; reference?: string | undefined }
+  | { type: 'Withdraw'; accountId: string; amount: Cents; description?: string | undefined; reference?: string | undefined }
   | { type: 'CloseAccount'; accountId: string };
 
 const CURRENCY = /^[A-Z]{3}$/;
@@ -36,7 +37,7 @@ export const MAX_AMOUNT: Cents = 1_000_000_000_000_00n;
 function requireLive(state: AccountState, accountId: string) {
   if (state.status === 'none') throw notFound(`Account ${accountId} does not exist`, { accountId });
   if (state.status === 'closed') {
-    throw new DomainError(ErrorCode.AccountClosed, `Account ${accountId} is closed`, { accountId });
+    throw accountClosed(`Account ${accountId} is closed`, { accountId });
   }
   return state;
 }
@@ -53,6 +54,16 @@ function checkDescription(description: string | undefined): void {
 }
 
 const withDescription = (description: string | undefined) => (description === undefined ? {} : { description });
+
+const MAX_REFERENCE = 140;
+
+/** A payment reference: trimmed, 1 to 140 characters; none is null in the event. */
+function checkReference(reference: string | undefined): string | null {
+  if (reference === undefined) return null;
+  const trimmed = reference.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_REFERENCE) throw badInput(`Reference must be 1 to ${MAX_REFERENCE} characters`, { field: 'reference' });
+  return trimmed;
+}
 
 function decide(command: AccountCommand, state: AccountState, _context: DecideContext): AccountEvent[] {
   switch (command.type) {
@@ -77,21 +88,23 @@ function decide(command: AccountCommand, state: AccountState, _context: DecideCo
     case 'Deposit': {
       requirePositive(command.amount);
       checkDescription(command.description);
+      const reference = checkReference(command.reference);
       const account = requireLive(state, command.accountId);
       if (account.balance + command.amount > MAX_AMOUNT * 10n) throw badInput('Balance would exceed the supported maximum', { field: 'amount' });
       return [
         {
           type: 'money_deposited',
-          data: { accountId: command.accountId, amount: formatMoney(command.amount), ...withDescription(command.description) },
+          data: { accountId: command.accountId, amount: formatMoney(command.amount), reference, ...withDescription(command.description) },
         },
       ];
     }
     case 'Withdraw': {
       requirePositive(command.amount);
       checkDescription(command.description);
+      const reference = checkReference(command.reference);
       const account = requireLive(state, command.accountId);
       if (command.amount > account.balance) {
-        throw new DomainError(ErrorCode.InsufficientFunds, `Account ${command.accountId} has ${formatMoney(account.balance)}, less than ${formatMoney(command.amount)}`, {
+        throw insufficientFunds(`Account ${command.accountId} has ${formatMoney(account.balance)}, less than ${formatMoney(command.amount)}`, {
           accountId: command.accountId,
           balance: formatMoney(account.balance),
           requested: formatMoney(command.amount),
@@ -100,7 +113,7 @@ function decide(command: AccountCommand, state: AccountState, _context: DecideCo
       return [
         {
           type: 'money_withdrawn',
-          data: { accountId: command.accountId, amount: formatMoney(command.amount), ...withDescription(command.description) },
+          data: { accountId: command.accountId, amount: formatMoney(command.amount), reference, ...withDescription(command.description) },
         },
       ];
     }

@@ -1,12 +1,14 @@
 /**
- * Who may touch what. A user owns their own user stream (id = their `sub`)
- * and the accounts opened for them; admins and open servers may do
- * anything. Ownership never changes, so one check per request is enough,
- * and a subscription checked when it starts never delivers another
- * owner's events.
+ * Who may touch what. A user owns the streams whose module says so: their
+ * own user stream (id = their `sub`) and, through each module's owner
+ * lookup, the streams opened for them (accounts). Admins and open servers
+ * may do anything. Ownership never changes, so one check per request is
+ * enough, and a subscription checked when it starts never delivers another
+ * owner's events. The policy knows no aggregate: modules declare ownership.
  */
-import { DomainError, ErrorCode } from '../domain/errors.js';
-import type { GraphQLContext } from '../graphql/context.js';
+import DataLoader from 'dataloader';
+import { DomainError, ErrorCode, badInput } from '../domain/errors.js';
+import { defineLoader, type GraphQLContext } from '../graphql/context.js';
 import { isUnrestricted } from './principal.js';
 
 export const forbidden = (message = 'Not allowed for this user') => new DomainError(ErrorCode.Forbidden, message);
@@ -16,7 +18,23 @@ function refuse(context: GraphQLContext, message: string): DomainError {
   return forbidden(message);
 }
 
-/** Registering or updating `userId`, or opening an account for them: only that user. */
+/** The owner of each stream id, asked of every module with an owner lookup (undefined: no module owns it by lookup). */
+const streamOwners = defineLoader(
+  ({ app }) =>
+    new DataLoader<string, string | undefined>(async (ids) => {
+      const owners: Array<string | undefined> = ids.map(() => undefined);
+      for (const module of app.modules) {
+        if (module.ownership.kind !== 'lookup') continue;
+        const open = ids.flatMap((id, index) => (owners[index] === undefined ? [index] : []));
+        if (open.length === 0) break;
+        const found = await module.ownership.owners(app, open.map((index) => ids[index]!));
+        open.forEach((index, i) => (owners[index] = found[i]));
+      }
+      return owners;
+    }),
+);
+
+/** Registering or updating `userId`, or acting for them: only that user. */
 export function requireSelf(context: GraphQLContext, userId: string): void {
   const { principal } = context;
   if (isUnrestricted(principal)) return;
@@ -26,15 +44,16 @@ export function requireSelf(context: GraphQLContext, userId: string): void {
 
 /**
  * Reading, time travel, subscribing and commands on one stream: its owner.
- * An account nobody owns yet (unknown id) is refused too, so ids of other
- * owners cannot be probed.
+ * A stream owned by lookup (an account) is its owner's; any other id is only
+ * the user's own stream when it is their id. An unknown id and another
+ * owner's stream answer the same, so ids of other owners cannot be probed.
  */
 export async function requireStreamAccess(context: GraphQLContext, streamId: string): Promise<void> {
   const { principal } = context;
   if (isUnrestricted(principal) || principal.kind !== 'user') return;
-  if (streamId === principal.userId) return;
-  const owner = await context.loaders.accountOwners.load(streamId);
-  if (owner !== principal.userId) throw refuse(context, 'This stream belongs to another user');
+  const owner = await streamOwners(context).load(streamId);
+  if (owner === undefined ? streamId === principal.userId : owner === principal.userId) return;
+  throw refuse(context, 'This stream belongs to another user');
 }
 
 /** The whole log across owners (no streamId): admins only. */
@@ -44,10 +63,23 @@ export async function requireLogAccess(context: GraphQLContext, streamId: string
   throw refuse(context, 'Only admins may read the log across streams: pass the streamId of one of your own streams');
 }
 
-/** Lists of accounts: a user sees only their own; left out, ownerId means "mine". */
+/** Lists owned by one user: a user sees only their own; left out, the owner means "mine". */
 export function ownerFilter(context: GraphQLContext, ownerId: string | null | undefined): string | undefined {
   const { principal } = context;
   if (isUnrestricted(principal) || principal.kind !== 'user') return ownerId ?? undefined;
   if (ownerId !== null && ownerId !== undefined && ownerId !== principal.userId) throw refuse(context, 'Users may only list their own accounts');
   return principal.userId;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The id of a new stream a user chooses must be a UUID (or left out, to be
+ * generated). Ids are then unguessable: nobody learns which ids exist by
+ * trying names, and nobody takes the id a future user will register under.
+ * Admins and open servers choose any id.
+ */
+export function requireUnguessableId(context: GraphQLContext, id: string | null | undefined, field: string): void {
+  if (id === null || id === undefined || isUnrestricted(context.principal) || UUID.test(id)) return;
+  throw badInput(`${field} must be a UUID (or left out to have one generated)`, { field });
 }

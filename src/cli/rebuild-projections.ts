@@ -3,11 +3,13 @@
  * whole log through them, each in one transaction (readers see the old rows
  * until it commits). Without names, every projection is rebuilt.
  */
-import { projections } from '../app.js';
+import { projectionsOf } from '../app.js';
+import { modules } from '../modules.js';
 import { loadConfig } from '../config.js';
 import { openEventStore } from '../eventstore/open.js';
 
 const config = loadConfig();
+const projections = projectionsOf(modules);
 const names = process.argv.slice(2);
 const unknown = names.filter((name) => !projections.some((projection) => projection.name === name));
 if (unknown.length > 0) {

@@ -214,7 +214,7 @@ export class CommandHandler {
     loaded: Loaded<State>,
     expected: number | undefined,
   ): Event[] {
-    if (loaded.foreignType) throw alreadyExists(`Id ${streamId} already belongs to a ${loaded.foreignType}`, { id: streamId });
+    if (loaded.foreignType) throw alreadyExists(`Id ${streamId} is already in use`, { id: streamId });
     if (expected !== undefined && expected !== loaded.version) throw new ConcurrencyConflict(streamId, expected, loaded.version);
     return repository.decider.decide(command, loaded.state, { now: this.clock() });
   }

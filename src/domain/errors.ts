@@ -1,15 +1,14 @@
 /**
- * Every failure a client may see has one of these stable codes. They travel
- * as `extensions.code` in GraphQL errors; anything that is not a DomainError
- * is masked at the edge.
+ * Failures a client may see carry a stable code, as `extensions.code` in
+ * GraphQL errors; anything that is not a DomainError is masked at the edge.
+ * These are the codes every part of the server shares; an aggregate module
+ * declares its own (`errorCodes` on the module, e.g. INSUFFICIENT_FUNDS).
  */
 export const ErrorCode = {
   BadUserInput: 'BAD_USER_INPUT',
   NotFound: 'NOT_FOUND',
   AlreadyExists: 'ALREADY_EXISTS',
   ConcurrencyConflict: 'CONCURRENCY_CONFLICT',
-  InsufficientFunds: 'INSUFFICIENT_FUNDS',
-  AccountClosed: 'ACCOUNT_CLOSED',
   Unauthenticated: 'UNAUTHENTICATED',
   Forbidden: 'FORBIDDEN',
   RateLimited: 'RATE_LIMITED',
@@ -17,9 +16,10 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** A refusal with a stable code: shared codes above, or one an aggregate module declares (SCREAMING_SNAKE_CASE). */
 export class DomainError extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: string,
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
   ) {

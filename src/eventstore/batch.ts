@@ -59,6 +59,8 @@ export function decide(items: readonly WriteItem[], startHead: bigint, timestamp
       version: current + index + 1,
       position: ++position,
       type: event.type,
+      schemaVersion: event.schemaVersion ?? 1,
+      storedSchemaVersion: event.schemaVersion ?? 1,
       data: event.data,
       metadata: event.metadata,
       timestamp,

@@ -4,14 +4,18 @@
  */
 import { COMMAND_COLUMNS, toCommandRecord, toSnapshot, type CommandRow, type SnapshotRow } from './rows.js';
 import { EVENT_COLUMNS, placeholders, toBigInt, toNumber, toStoredEvent, type EventRow } from './sql.js';
-import type { CommandRecord, ReadLogOptions, ReadStreamOptions, Snapshot, SnapshotKind, SqlExecutor, StoredEvent } from './types.js';
+import type { CommandRecord, EventSchemas, ReadLogOptions, ReadStreamOptions, Snapshot, SnapshotKind, SqlExecutor, StoredEvent } from './types.js';
 
 export class LogReads {
   constructor(
     private readonly reader: SqlExecutor,
     /** Counts the events stream reads return (what snapshots save). */
     private readonly stats: { eventsRead: number },
+    /** Upcasts what is read to the current shape of each type. */
+    private readonly schemas?: EventSchemas,
   ) {}
+
+  private readonly toEvent = (row: EventRow): StoredEvent => toStoredEvent(row, this.schemas);
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const params: unknown[] = [streamId, options.afterVersion ?? 0];
@@ -22,7 +26,7 @@ export class LogReads {
     }
     const rows = await this.reader.query<EventRow>(`${sql} ORDER BY version`, params);
     this.stats.eventsRead += rows.length;
-    return rows.map(toStoredEvent);
+    return rows.map(this.toEvent);
   }
 
   async readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>> {
@@ -40,7 +44,7 @@ export class LogReads {
       params,
     );
     this.stats.eventsRead += rows.length;
-    for (const row of rows) result.get(row.stream_id)?.push(toStoredEvent(row));
+    for (const row of rows) result.get(row.stream_id)?.push(this.toEvent(row));
     return result;
   }
 
@@ -86,7 +90,7 @@ export class LogReads {
       `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY "position"${options.newestFirst ? ' DESC' : ''} LIMIT ?`,
       params,
     );
-    return rows.map(toStoredEvent);
+    return rows.map(this.toEvent);
   }
 
   async headPosition(): Promise<bigint> {
@@ -115,7 +119,7 @@ export class LogReads {
     // The snapshot row first (kind 0, its state in `data`), then the events after it.
     const rows = await this.reader.query<EventRow & { kind: unknown }>(
       `WITH s AS (SELECT version, stream_type, state FROM snapshots WHERE stream_id = ? AND stream_type = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1)
-       SELECT 0 AS kind, NULL AS "position", NULL AS id, CAST(? AS TEXT) AS stream_id, s.stream_type, s.version, NULL AS type, s.state AS data, NULL AS metadata, NULL AS "timestamp" FROM s
+       SELECT 0 AS kind, NULL AS "position", NULL AS id, CAST(? AS TEXT) AS stream_id, s.stream_type, s.version, NULL AS type, NULL AS schema_version, s.state AS data, NULL AS metadata, NULL AS "timestamp" FROM s
        UNION ALL
        SELECT 1 AS kind, ${EVENT_COLUMNS} FROM events
         WHERE stream_id = ? AND version > COALESCE((SELECT version FROM s), 0) AND version <= ?
@@ -127,7 +131,7 @@ export class LogReads {
       first && toNumber(first.kind) === 0
         ? toSnapshot({ stream_id: streamId, stream_type: first.stream_type, version: first.version, revision, state: first.data })
         : null;
-    const events = (snapshot ? rows.slice(1) : rows).map(toStoredEvent);
+    const events = (snapshot ? rows.slice(1) : rows).map(this.toEvent);
     this.stats.eventsRead += events.length;
     return { snapshot, events };
   }

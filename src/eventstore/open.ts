@@ -11,7 +11,7 @@ import { dialectOf, migrate, sqlitePath } from './migrate.js';
 import { statementNames } from './sql.js';
 import { PrismaEventStore, type ReadClient } from './prisma-store.js';
 import pg from 'pg';
-import type { InlineProjection } from './types.js';
+import type { EventSchemas, InlineProjection } from './types.js';
 
 export interface OpenStoreOptions {
   /** `file:./data/ledger.db` (SQLite) or `postgresql://...`. */
@@ -29,6 +29,8 @@ export interface OpenStoreOptions {
   notifyChannel?: string;
   /** Where event timestamps come from (default: the system clock); tests pin it. */
   clock?: () => Date;
+  /** The event types' schemas and upcasters (the app's catalog): appends are checked, reads upcast. */
+  schemas?: EventSchemas;
 }
 
 export async function openEventStore(options: OpenStoreOptions): Promise<PrismaEventStore> {
@@ -38,6 +40,7 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
     ...(options.notifyChannel === undefined ? {} : { notifyChannel: options.notifyChannel }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.schemas === undefined ? {} : { schemas: options.schemas }),
   };
   if (dialect === 'sqlite') {
     const url = `file:${sqlitePath(options.databaseUrl)}`;

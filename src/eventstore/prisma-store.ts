@@ -7,6 +7,7 @@ import { Appender } from './appends.js';
 import type { WriteItem, WriteResult } from './batch.js';
 import { GroupCommit } from './group-commit.js';
 import { LogReads } from './log-reads.js';
+import { readStreamPages, type StreamPageRequest } from './stream-pages.js';
 import { UnknownOutcomeError } from './outcome.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { saveCheckpoint } from './write-statements.js';
@@ -16,6 +17,7 @@ import type {
   AppendRequest,
   AppendResult,
   CommandRecord,
+  EventSchemas,
   EventStore,
   InlineProjection,
   ReadLogOptions,
@@ -51,6 +53,8 @@ export interface PrismaEventStoreOptions {
   /** Released after the store closes (e.g. a PostgreSQL pool). */
   onClose?: () => Promise<void>;
   clock?: () => Date;
+  /** The event types' schemas: appends are checked and stamped, reads upcast. Without it, data is stored and read as given. */
+  schemas?: EventSchemas;
 }
 
 export class PrismaEventStore implements EventStore {
@@ -63,6 +67,7 @@ export class PrismaEventStore implements EventStore {
   private readonly projections: readonly InlineProjection[];
   private readonly listeners = new Set<(head: bigint) => void>();
   private readonly clock: () => Date;
+  private readonly schemas: EventSchemas | undefined;
 
   /**
    * Counters for operators and tests: statements run on the reader, events
@@ -95,7 +100,8 @@ export class PrismaEventStore implements EventStore {
         return reader.query(sql, params);
       },
     };
-    this.reads = new LogReads(this.reader, this.stats);
+    this.schemas = options.schemas;
+    this.reads = new LogReads(this.reader, this.stats, this.schemas);
     this.projections = options.projections ?? [];
     this.clock = options.clock ?? (() => new Date());
     const appender = new Appender({
@@ -113,8 +119,24 @@ export class PrismaEventStore implements EventStore {
     this.writes = new GroupCommit((items) => appender.writeBatch(items), options.maxBatch ?? 500, (error) => !(error instanceof UnknownOutcomeError));
   }
 
+  /** Checked against the event types' schemas first: an event that does not match fails its append, and nothing is written. */
   async append(request: AppendRequest): Promise<AppendResult> {
-    return (await this.writes.submit({ kind: 'append', request })) as AppendResult;
+    const schemas = this.schemas;
+    const stamped: AppendRequest = schemas
+      ? {
+          ...request,
+          events: request.events.map((event) => {
+            schemas.check(request.streamType, event.type, event.data);
+            return { ...event, schemaVersion: event.schemaVersion ?? schemas.versionOf(event.type) };
+          }),
+        }
+      : request;
+    return (await this.writes.submit({ kind: 'append', request: stamped })) as AppendResult;
+  }
+
+  /** Pages of several streams' events in one query (see stream-pages.ts). */
+  readStreamPages(requests: readonly StreamPageRequest[]): Promise<StoredEvent[][]> {
+    return readStreamPages(this.reader, requests, this.schemas);
   }
 
   async writeSnapshot(snapshot: Snapshot): Promise<void> {
@@ -186,7 +208,7 @@ export class PrismaEventStore implements EventStore {
         for (;;) {
           const rows = await sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE "position" > ? ORDER BY "position" LIMIT 1000`, [after]);
           if (rows.length === 0) break;
-          const events = rows.map(toStoredEvent);
+          const events = rows.map((row) => toStoredEvent(row, this.schemas));
           await projection.apply(sql, events);
           after = events[events.length - 1]!.position;
           count += events.length;

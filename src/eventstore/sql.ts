@@ -4,7 +4,7 @@
  * value shapes each adapter hands back.
  */
 import type { ArgType, SqlDriverAdapter, SqlQueryable } from '@prisma/driver-adapter-utils';
-import type { JsonObject, SqlExecutor, StoredEvent } from './types.js';
+import type { EventSchemas, JsonObject, SqlExecutor, StoredEvent } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgresql';
 
@@ -139,7 +139,7 @@ export function toBoolean(value: unknown): boolean {
   return toNumber(value) !== 0;
 }
 
-export const EVENT_COLUMNS = '"position", id, stream_id, stream_type, version, type, data, metadata, "timestamp"';
+export const EVENT_COLUMNS = '"position", id, stream_id, stream_type, version, type, schema_version, data, metadata, "timestamp"';
 
 export interface EventRow {
   position: unknown;
@@ -148,12 +148,17 @@ export interface EventRow {
   stream_type: string;
   version: unknown;
   type: string;
+  schema_version: unknown;
   data: string;
   metadata: string;
   timestamp: unknown;
 }
 
-export function toStoredEvent(row: EventRow): StoredEvent {
+/** A stored row as an event, its data in the current shape of its type (`schemas` upcasts older versions). */
+export function toStoredEvent(row: EventRow, schemas?: EventSchemas): StoredEvent {
+  const storedVersion = toNumber(row.schema_version);
+  const stored = JSON.parse(row.data) as JsonObject;
+  const schemaVersion = schemas ? Math.max(storedVersion, schemas.versionOf(row.type)) : storedVersion;
   return {
     position: toBigInt(row.position),
     id: row.id,
@@ -161,7 +166,9 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     streamType: row.stream_type,
     version: toNumber(row.version),
     type: row.type,
-    data: JSON.parse(row.data) as JsonObject,
+    schemaVersion,
+    storedSchemaVersion: storedVersion,
+    data: schemas && storedVersion < schemaVersion ? schemas.upcast(row.type, storedVersion, stored) : stored,
     metadata: JSON.parse(row.metadata) as JsonObject,
     timestamp: toDate(row.timestamp),
   };

@@ -18,6 +18,8 @@ export interface NewEvent {
   readonly type: string;
   readonly data: JsonObject;
   readonly metadata: JsonObject;
+  /** The schema version of `type` the data follows; the store's EventSchemas give it when left out (else 1). */
+  readonly schemaVersion?: number;
 }
 
 export interface StoredEvent {
@@ -29,6 +31,10 @@ export interface StoredEvent {
   /** Global position: strictly increasing in commit order, never visible out of order. */
   readonly position: bigint;
   readonly type: string;
+  /** The schema version of `type` that `data` follows: its current one when read through a store that knows the type. */
+  readonly schemaVersion: number;
+  /** The schema version the event was written at (older ones are upcast when read). */
+  readonly storedSchemaVersion: number;
   readonly data: JsonObject;
   readonly metadata: JsonObject;
   /** Commit time; never decreases along the global log. */
@@ -103,6 +109,21 @@ export interface Snapshot {
   readonly version: number;
   readonly revision: number;
   readonly state: unknown;
+}
+
+/**
+ * What the store knows of event types, without knowing any aggregate (the
+ * app's EventCatalog): appends are checked against the current schema and
+ * stamped with its version, and every read hands out data in the current
+ * shape. Types it does not know pass through unchanged.
+ */
+export interface EventSchemas {
+  /** The schema version new events of `type` are written at. */
+  versionOf(type: string): number;
+  /** Throws (a DomainError naming the field) when `data` does not match the type's current schema. */
+  check(streamType: string, type: string, data: unknown): void;
+  /** Data written at `version`, in the type's current shape. */
+  upcast<Data>(type: string, version: number, data: Data): Data;
 }
 
 /** Raw SQL for inline projections, run inside the append transaction. `?` placeholders in both dialects. */

@@ -53,7 +53,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 export function eventInserts(events: readonly StoredEvent[]): Statement[] {
   return chunks(events, INSERT_CHUNK).map((chunk) => ({
-    sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     params: chunk.flatMap((event) => [
       event.position,
       event.id,
@@ -61,6 +61,7 @@ export function eventInserts(events: readonly StoredEvent[]): Statement[] {
       event.streamType,
       event.version,
       event.type,
+      event.schemaVersion,
       JSON.stringify(event.data),
       JSON.stringify(event.metadata),
       event.timestamp,

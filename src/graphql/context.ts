@@ -1,11 +1,14 @@
-/** Per-operation context: the app, batch loaders and who is asking. */
-import DataLoader from 'dataloader';
+/**
+ * Per-operation context: the app, who is asking, and batch loaders. Loaders
+ * are created on first use in an operation (`defineLoader`), so a module
+ * adds its own without this file knowing it, and an operation that loads
+ * nothing creates none.
+ */
+import type DataLoader from 'dataloader';
 import { randomUUID } from 'node:crypto';
-import { accountsOfOwners, ownersOfAccounts, type AccountView } from '../accounts/read-model.js';
 import type { App } from '../app.js';
 import { actorId, OPEN, type Principal } from '../auth/principal.js';
-import { userView } from '../users/commands.js';
-import type { UserView } from '../users/view.js';
+import type { CommandMeta } from '../commands/meta.js';
 
 export interface GraphQLContext {
   readonly app: App;
@@ -17,14 +20,8 @@ export interface GraphQLContext {
   readonly client: string;
   /** Over WebSocket: closes this client's connection with a close code (slow consumers). */
   readonly closeConnection?: ((code: number, reason: string) => void) | undefined;
-  readonly loaders: {
-    /** Current users by id, loaded in one batch per tick. */
-    readonly users: DataLoader<string, UserView | null>;
-    /** Accounts of each owner from the read model, in one query per tick. */
-    readonly accountsByOwner: DataLoader<string, AccountView[]>;
-    /** Owner of each account id (null if unknown), for authorization. */
-    readonly accountOwners: DataLoader<string, string | null>;
-  };
+  /** This operation's loaders, by the key `defineLoader` made for each. */
+  readonly loaders: Map<symbol, DataLoader<any, any>>;
 }
 
 export interface ContextOptions {
@@ -36,28 +33,27 @@ export interface ContextOptions {
 
 export function createContext(app: App, options: ContextOptions = {}): GraphQLContext {
   const { requestId = randomUUID(), principal = OPEN, client = 'local', closeConnection } = options;
-  return {
-    app,
-    requestId,
-    principal,
-    client,
-    closeConnection,
-    loaders: {
-      users: new DataLoader(async (ids) => {
-        const loaded = await app.users.loadMany(ids);
-        return ids.map((id) => {
-          const user = loaded.get(id);
-          return user && !user.foreignType ? userView(user.state, user.version) : null;
-        });
-      }),
-      accountsByOwner: new DataLoader((ownerIds) => accountsOfOwners(app.store.client, ownerIds)),
-      accountOwners: new DataLoader((accountIds) => ownersOfAccounts(app.store.client, accountIds)),
-    },
+  return { app, requestId, principal, client, closeConnection, loaders: new Map() };
+}
+
+/**
+ * A per-operation batch loader: `const owners = defineLoader((context) => new DataLoader(...))`,
+ * then `owners(context).load(id)` batches every load of one tick into one call.
+ */
+export function defineLoader<Key, Value>(create: (context: GraphQLContext) => DataLoader<Key, Value>): (context: GraphQLContext) => DataLoader<Key, Value> {
+  const key = Symbol('loader');
+  return (context) => {
+    let loader = context.loaders.get(key) as DataLoader<Key, Value> | undefined;
+    if (!loader) {
+      loader = create(context);
+      context.loaders.set(key, loader);
+    }
+    return loader;
   };
 }
 
 /** What a mutation's input says about how to run its command, plus who asked (for event metadata). */
-export function commandMeta(context: GraphQLContext, input: { expectedVersion?: number | null; commandId?: string | null }) {
+export function commandMeta(context: GraphQLContext, input: { expectedVersion?: number | null; commandId?: string | null }): CommandMeta {
   return {
     expectedVersion: input.expectedVersion,
     commandId: input.commandId,

@@ -158,9 +158,10 @@ export function operationCost(
       if (selection.kind === Kind.FIELD) {
         const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
         const type = definition ? getNullableType(definition.type) : undefined;
-        // A connection's edges are already counted by its `first`.
-        const isEdges = definition !== undefined && getNamedType(definition.type).name.endsWith('Edge');
-        const items = itemsOf(selection, isListType(type) && !isEdges);
+        // A connection returns a page (its `first`, else the default page size); its edges are that page, not more.
+        const named = definition ? getNamedType(definition.type).name : '';
+        const isEdges = named.endsWith('Edge');
+        const items = itemsOf(selection, (isListType(type) && !isEdges) || named.endsWith('Connection'));
         total += 1 + items * costOf(selection.selectionSet, definition ? getNamedType(definition.type) : undefined);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const typeName = selection.typeCondition?.name.value;

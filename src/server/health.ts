@@ -6,7 +6,6 @@
  */
 import type { Request, Response } from 'express';
 import type { App } from '../app.js';
-import { projections } from '../app.js';
 import { migrationNames } from '../eventstore/migrate.js';
 
 export function healthz(app: App) {
@@ -30,10 +29,10 @@ export function readyz(app: App, draining: () => boolean) {
     try {
       const [head, applied, checkpoints] = await Promise.all([
         app.store.headPosition(),
-        app.store.client.$queryRawUnsafe<Array<{ migration_name: string }>>(
+        app.readModels.$queryRawUnsafe<Array<{ migration_name: string }>>(
           'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
         ),
-        Promise.all(projections.map(async ({ name }) => ({ name, position: await app.store.projectionCheckpoint(name) }))),
+        Promise.all(app.projections.map(async ({ name }) => ({ name, position: await app.store.projectionCheckpoint(name) }))),
       ]);
       const done = new Set(applied.map((row) => row.migration_name));
       const pending = expected.filter((name) => !done.has(name));

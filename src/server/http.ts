@@ -62,7 +62,7 @@ const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string
 };
 
 export async function startServer(app: App, options: { port: number; host: string }): Promise<RunningServer> {
-  const schema = buildSchema();
+  const schema = buildSchema(app.modules);
   const rules = [depthLimit(app.config.maxQueryDepth), aliasLimit(app.config.maxQueryAliases), ...(app.config.introspection ? [] : [noIntrospection])];
   const verify = createVerifier(app.config.auth);
   const guard = createGuard(schema, app);

@@ -1,22 +1,16 @@
-/** GraphQL resolvers of the user slice. */
+/** GraphQL resolvers of the user module. */
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import { commandMeta } from '../graphql/context.js';
-import type { CommandResult } from '../commands/handler.js';
-import { registerUser, updateUser, userView } from './commands.js';
-import type { UserState } from './decider.js';
+import { commandPayload } from '../graphql/payload.js';
 import { requireSelf } from '../auth/policy.js';
-
-function payload(result: CommandResult<UserState>) {
-  const user = userView(result.state, result.version);
-  if (!user) throw new Error('A user command left no user');
-  return { user, events: [...result.events] };
-}
+import { userDecider } from './decider.js';
+import { registerUser, updateUser, userView } from './use-cases.js';
 
 export const userResolvers: Resolvers = {
   Query: {
     async user(_, args, context) {
       requireSelf(context, args.id);
-      const loaded = await context.app.users.loadAt(args.id, { version: args.version, asOf: args.asOf });
+      const loaded = await context.app.repository(userDecider).loadAt(args.id, { version: args.version, asOf: args.asOf });
       return loaded && !loaded.foreignType ? userView(loaded.state, loaded.version) : null;
     },
   },
@@ -26,14 +20,13 @@ export const userResolvers: Resolvers = {
       const { principal } = context;
       const userId = input.userId ?? (principal.kind === 'user' && !principal.admin ? principal.userId : undefined);
       if (userId !== undefined) requireSelf(context, userId);
-      return payload(await registerUser(context.app, { ...input, userId }, commandMeta(context, { commandId: input.commandId })));
+      const { view, events } = commandPayload(await registerUser(context.app, { ...input, userId }, commandMeta(context, { commandId: input.commandId })), userView);
+      return { user: view, events };
     },
     async updateUser(_, { input }, context) {
       requireSelf(context, input.userId);
-      return payload(await updateUser(context.app, input, commandMeta(context, input)));
+      const { view, events } = commandPayload(await updateUser(context.app, input, commandMeta(context, input)), userView);
+      return { user: view, events };
     },
-  },
-  User: {
-    accounts: (user, _, { loaders }) => loaders.accountsByOwner.load(user.id),
   },
 };

@@ -1,5 +1,6 @@
 /** Builds apps and servers on a test database, the way main.ts does. */
 import { createApp, type App } from '../../src/app.js';
+import { modules } from '../../src/modules.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/http.js';
 
@@ -9,7 +10,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
 }
 
 export async function startTestServer(databaseUrl: string, overrides: Record<string, string> = {}): Promise<{ app: App; server: RunningServer }> {
-  const app = await createApp(testConfig(databaseUrl, overrides));
+  const app = await createApp(testConfig(databaseUrl, overrides), modules);
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   return { app, server };
 }

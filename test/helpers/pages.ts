@@ -1,5 +1,5 @@
 /** What the browser tests watch on every page: where requests go, errors, CSP violations, WebSocket frames. */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { ok } from './graphql.js';
 
 export interface PageWatch {
@@ -42,11 +42,39 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 
 /**
  * Runs the IDE's active tab once its editor shows `operationName` (GraphiQL
- * ignores the run button until the editor holds the tab's text).
+ * ignores the run button until the editor holds the tab's text). GraphiQL
+ * reads the operation's name from the editor 100 ms after it changes (a
+ * debounce): a run sent before that names the previous tab's operation, which
+ * the server refuses without running anything, so it is run again once that
+ * answer is in. Subscriptions are seen through `watch` (their WebSocket frames).
  */
-export async function runIdeTab(ide: Page, operationName: string): Promise<void> {
+export async function runIdeTab(ide: Page, operationName: string, watch?: PageWatch): Promise<void> {
+  const frames = watch?.sentFrames ?? [];
   await waitFor(`the editor to show ${operationName}`, async () => ((await ide.locator('.graphiql-query-editor').textContent()) ?? '').includes(operationName), 20_000);
-  await ide.locator('.graphiql-execute-button').click();
+  const button = ide.locator('.graphiql-execute-button');
+  const posts: Request[] = [];
+  const onRequest = (request: Request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/graphql') posts.push(request);
+  };
+  ide.on('request', onRequest);
+  try {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const [framesBefore, postsBefore] = [frames.length, posts.length];
+      await button.click();
+      const sent = await waitFor(`the IDE to send ${operationName}`, () => {
+        const frame = frames.slice(framesBefore).find((text) => text.includes('"subscribe"'));
+        if (frame) return { body: frame, request: undefined };
+        const request = posts[postsBefore];
+        return request && { body: request.postData() ?? '', request };
+      });
+      if (sent.body.includes(`"operationName":"${operationName}"`)) return;
+      await sent.request?.response();
+      await waitFor('the run button', async () => (await button.getAttribute('aria-label'))?.startsWith('Execute'));
+    }
+    throw new Error(`The IDE did not send ${operationName} in 3 runs`);
+  } finally {
+    ide.off('request', onRequest);
+  }
 }
 
 /** The text GraphiQL's response editor shows (Monaco draws spaces as no-break spaces). */
@@ -63,6 +91,9 @@ export function api(url: string) {
         e: `${name.toLowerCase()}@example.com`,
       });
       return data.registerUser.user.id as string;
+    },
+    async updateUser(userId: string, name: string): Promise<void> {
+      await ok(url, 'mutation($u: ID!, $n: String!) { updateUser(input: { userId: $u, name: $n }) { user { id } } }', { u: userId, n: name });
     },
     async openAccount(ownerId: string, initialBalance: string): Promise<string> {
       const data = await ok(url, 'mutation($o: ID!, $b: Decimal!) { openAccount(input: { ownerId: $o, initialBalance: $b }) { account { id } } }', { o: ownerId, b: initialBalance });

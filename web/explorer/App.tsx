@@ -1,43 +1,46 @@
-/** Layout and navigation: the stream being looked at lives in the URL (?stream=ID). */
-import { useCallback, useEffect, useState } from 'react';
+/** Layout and navigation: what is being looked at lives in the URL (navigation.ts). */
 import { TokenField } from '../shared/TokenField';
 import { useConnection } from './connection-state';
+import { EventTypesView } from './EventTypesView';
 import { LiveTail } from './LiveTail';
+import { followLink, hrefOf, navigate, useRoute, type Route } from './navigation';
+import { knownStreamTypes } from './streams/registry';
 import { StreamSearch } from './StreamSearch';
 import { StreamView } from './StreamView';
 
-function streamFromUrl(): string {
-  return new URLSearchParams(window.location.search).get('stream') ?? '';
-}
+const TYPES: Route = { view: 'types', type: '' };
+const STREAMS: Route = { view: 'stream', streamId: '' };
 
 export function App() {
-  const [streamId, setStreamId] = useState(streamFromUrl);
-  const open = useCallback((id: string) => {
-    const url = new URL(window.location.href);
-    if (id) url.searchParams.set('stream', id);
-    else url.searchParams.delete('stream');
-    window.history.pushState(null, '', url);
-    setStreamId(id);
-  }, []);
-  useEffect(() => {
-    const onPop = () => setStreamId(streamFromUrl());
-    window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
-  }, []);
-
+  const route = useRoute();
+  const open = (streamId: string) => navigate({ view: 'stream', streamId });
   return (
     <div className="app">
       <header className="bar">
         <h1>Ledger <span>event explorer</span></h1>
-        <a href="/graphql">GraphQL IDE</a>
+        <nav className="views">
+          <a href={hrefOf(STREAMS)} onClick={followLink(STREAMS)} aria-current={route.view === 'stream' ? 'page' : undefined}>
+            Streams
+          </a>
+          <a href={hrefOf(TYPES)} onClick={followLink(TYPES)} aria-current={route.view === 'types' ? 'page' : undefined}>
+            Event types
+          </a>
+          <a href="/graphql">GraphQL IDE</a>
+        </nav>
         <ConnectionBadge />
         <span className="spacer" />
         <TokenField />
       </header>
       <main className="columns">
         <section className="stream-column">
-          <StreamSearch current={streamId} onSearch={open} />
-          {streamId ? <StreamView key={streamId} streamId={streamId} /> : <Intro />}
+          {route.view === 'types' ? (
+            <EventTypesView selected={route.type} />
+          ) : (
+            <>
+              <StreamSearch current={route.streamId} onSearch={open} />
+              {route.streamId ? <StreamView key={route.streamId} streamId={route.streamId} /> : <Intro />}
+            </>
+          )}
         </section>
         <LiveTail onOpen={open} />
       </main>
@@ -56,12 +59,14 @@ function ConnectionBadge() {
 }
 
 function Intro() {
+  const nouns = knownStreamTypes.map((view) => `${view.noun}s`).join(', ');
   return (
     <div className="panel empty">
       <h2>Look at a stream</h2>
       <p>
-        Enter an account or user id above, or pick a stream from the live log. You will see its events in order,
-        its state at any version, and for an account, its balance over time.
+        Enter a stream id above, or pick a stream from the live log. You will see its events in order, its state at any
+        version, and a chart where its stream type has one. The explorer has views for {nouns}; streams of any other type
+        show their events and state as JSON.
       </p>
     </div>
   );

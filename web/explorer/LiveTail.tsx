@@ -6,7 +6,8 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@apollo/client/react';
 import type { EventFieldsFragment } from './gql/graphql';
-import { describeEvent } from './describe';
+import { EventTypeTag } from './EventTypeTag';
+import { describeEvent } from './streams/registry';
 import { useConnection } from './connection-state';
 import { useEventFeed } from './use-event-feed';
 import { RecentEvents } from './operations';
@@ -59,7 +60,7 @@ export function LiveTail({ onOpen }: { onOpen: (streamId: string) => void }) {
                 <td className="num">{event.position}</td>
                 <td className="time">{event.timestamp.slice(11, 23)}</td>
                 <td>
-                  <span className={`type type-${event.type}`}>{event.type}</span>
+                  <EventTypeTag event={event} link />
                   <div className="detail">{describeEvent(event)}</div>
                 </td>
                 <td>

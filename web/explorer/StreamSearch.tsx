@@ -17,7 +17,7 @@ export function StreamSearch({ current, onSearch }: { current: string; onSearch:
         type="search"
         name="stream"
         value={value}
-        placeholder="Stream id (an account or user id)"
+        placeholder="Stream id"
         aria-label="Stream id"
         onChange={(event) => setValue(event.target.value)}
       />

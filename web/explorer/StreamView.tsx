@@ -1,7 +1,7 @@
-/** One stream: the version slider with the state there, the balance chart, the timeline. */
+/** One stream: the version slider with the state there, its stream type's chart if it has one, the timeline. */
 import { useEffect, useState } from 'react';
-import { BalanceChart } from './BalanceChart';
-import { balanceSeries } from './describe';
+import { SeriesChart } from './SeriesChart';
+import { viewOf } from './streams/registry';
 import { Timeline } from './Timeline';
 import { TimeTravel } from './TimeTravel';
 import { useStreamEvents } from './use-stream-events';
@@ -28,22 +28,28 @@ export function StreamView({ streamId }: { streamId: string }) {
   }
 
   const streamType = events[0]!.streamType;
-  const balances = streamType === 'BankAccount' ? balanceSeries(events) : [];
+  const view = viewOf(streamType);
+  const points = view?.chart?.points(events) ?? [];
   const select = (next: number) => setChosen(next >= latest ? null : next);
   return (
-    <div className="stream" data-testid="stream" data-stream={streamId}>
+    <div className="stream" data-testid="stream" data-stream={streamId} data-view={view ? 'registry' : 'raw'}>
       <div className="panel">
         <h2>
           {streamType} <code>{streamId}</code> <small>{latest} {latest === 1 ? 'version' : 'versions'}</small>
         </h2>
+        {!view && (
+          <p className="notice" data-testid="raw-view">
+            The explorer has no view for {streamType} streams: their events and state are shown as JSON.
+          </p>
+        )}
         {error && <p className="error">Live updates failed: {error.message}</p>}
         {truncated && <p className="notice">Showing the first {events.length} events of this stream.</p>}
         <TimeTravel streamId={streamId} streamType={streamType} events={events} version={version} latest={latest} onVersion={select} />
       </div>
-      {balances.length > 0 && (
+      {view?.chart && points.length > 0 && (
         <div className="panel">
-          <h3>Balance by version</h3>
-          <BalanceChart points={balances} selected={version} onSelect={select} />
+          <h3>{view.chart.title}</h3>
+          <SeriesChart title={view.chart.title} points={points} format={view.chart.format} selected={version} onSelect={select} />
         </div>
       )}
       <Timeline events={events} selected={version} onSelect={select} />

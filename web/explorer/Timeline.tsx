@@ -1,6 +1,8 @@
 /** Every event of the stream, oldest first: type, version, time, data and metadata. */
 import type { EventFieldsFragment } from './gql/graphql';
-import { describeEvent, formatTime } from './describe';
+import { EventTypeTag, SchemaLink } from './EventTypeTag';
+import { formatTime } from './format';
+import { describeEvent } from './streams/registry';
 
 interface Props {
   events: readonly EventFieldsFragment[];
@@ -17,7 +19,7 @@ export function Timeline({ events, selected, onSelect }: Props) {
           <li key={event.id} data-version={event.version} className={event.version === selected ? 'selected' : undefined}>
             <button type="button" className="timeline-head" onClick={() => onSelect(event.version)}>
               <span className="version">v{event.version}</span>
-              <span className={`type type-${event.type}`}>{event.type}</span>
+              <EventTypeTag event={event} />
               <span className="detail">{describeEvent(event)}</span>
               <span className="time">{formatTime(event.timestamp)}</span>
             </button>
@@ -28,6 +30,10 @@ export function Timeline({ events, selected, onSelect }: Props) {
               <dd>{JSON.stringify(event.metadata)}</dd>
               <dt>position</dt>
               <dd>{event.position}</dd>
+              <dt>schema</dt>
+              <dd>
+                <SchemaLink type={event.type} />
+              </dd>
             </dl>
           </li>
         ))}

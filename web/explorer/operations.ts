@@ -1,4 +1,7 @@
-/** Every GraphQL operation the explorer sends; typed by the codegen client preset (./gql). */
+/**
+ * The explorer's generic GraphQL operations (those of one stream type live in
+ * its file in streams/); typed by the codegen client preset (./gql).
+ */
 import { graphql } from './gql';
 
 export const EventFields = graphql(`
@@ -51,26 +54,14 @@ export const StreamEvents = graphql(`
   }
 `);
 
-export const AccountAtVersion = graphql(`
-  query AccountAtVersion($id: ID!, $version: Int!) {
-    account(id: $id, version: $version) {
-      id
+export const EventTypes = graphql(`
+  query EventTypes {
+    eventTypes {
+      streamType
+      type
       version
-      balance
-      currency
-      isActive
-      ownerId
-    }
-  }
-`);
-
-export const UserAtVersion = graphql(`
-  query UserAtVersion($id: ID!, $version: Int!) {
-    user(id: $id, version: $version) {
-      id
-      version
-      name
-      email
+      description
+      schema
     }
   }
 `);

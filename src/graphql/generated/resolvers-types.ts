@@ -39,7 +39,10 @@ export type Account = {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** ISO 4217-style code of three capital letters, e.g. USD. */
   currency: Scalars['String']['output'];
-  /** The account's events, oldest first. `after` takes an event cursor (a global position). */
+  /**
+   * The account's events up to this state's version, oldest first. `after` takes an event cursor (a global
+   * position). With `reference`, only the deposits and withdrawals that carry that payment reference.
+   */
   events: EventConnection;
   /** The account id (the id of its event stream). */
   id: Scalars['ID']['output'];
@@ -58,6 +61,7 @@ export type Account = {
 export type AccountEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  reference?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A page of accounts in the order they were opened. */
@@ -126,6 +130,8 @@ export type DepositInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** A payment reference (an invoice number, an order id; 1 to 140 characters), kept in the event as `reference`. Find an account's movements by it with `Account.events(reference:)`. */
+  reference?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -145,13 +151,20 @@ export type Event = {
    * and never visible out of order: once a reader has seen position P, no event below P appears later.
    */
   position: Scalars['String']['output'];
+  /**
+   * The schema version `data` follows: always the event type's current version (see `eventTypes`). Events written
+   * at an older version are never rewritten; they are upcast to the current shape whenever they are read.
+   */
+  schemaVersion: Scalars['Int']['output'];
+  /** The schema version the event was written at. */
+  storedSchemaVersion: Scalars['Int']['output'];
   /** The stream (aggregate) the event belongs to: an account id or a user id. */
   streamId: Scalars['ID']['output'];
-  /** The kind of stream: `BankAccount` or `User`. */
+  /** The kind of stream (its aggregate type), e.g. `BankAccount` or `User`; `eventTypes` lists them. */
   streamType: Scalars['String']['output'];
   /** When the event was committed. Never decreases along the global log. */
   timestamp: Scalars['DateTime']['output'];
-  /** The event type: account_created, money_deposited, money_withdrawn, account_closed, user_registered, user_updated. */
+  /** The event type, e.g. `money_deposited`; `eventTypes` lists every type with its schema. */
   type: Scalars['String']['output'];
   /** 1-based position of the event within its stream. */
   version: Scalars['Int']['output'];
@@ -173,6 +186,24 @@ export type EventEdge = {
   cursor: Scalars['String']['output'];
   /** The event. */
   node: Event;
+};
+
+/**
+ * An event type with the JSON Schema of its data. Events are stored at the schema version they were
+ * written with and read everywhere in the current shape: older versions are upcast on every read path.
+ */
+export type EventType = {
+  __typename?: 'EventType';
+  /** What the event means. */
+  description: Scalars['String']['output'];
+  /** JSON Schema (draft 2020-12) of the event's data at the current version. Appends are checked against it. */
+  schema: Scalars['JSON']['output'];
+  /** The aggregate type whose streams hold events of this type. */
+  streamType: Scalars['String']['output'];
+  /** The event type, e.g. `money_deposited`. */
+  type: Scalars['String']['output'];
+  /** The current schema version (1 and up); events written at older versions read as this one. */
+  version: Scalars['Int']['output'];
 };
 
 /**
@@ -298,6 +329,8 @@ export type Query = {
    * `first` defaults to 20 and may not exceed the server's maximum page size (100 unless configured).
    */
   accounts: AccountConnection;
+  /** Every event type this server knows, optionally those of one stream type, with their schemas. */
+  eventTypes: Array<EventType>;
   /**
    * The global event log in position order. Filters combine: one stream, a stream type, any of several
    * event types, and a time range (`since` and `until` are inclusive). Cursors are global positions
@@ -307,6 +340,11 @@ export type Query = {
    * telling whether older ones match. `first` and `last` together: BAD_USER_INPUT.
    */
   events: EventConnection;
+  /**
+   * Any stream's state as JSON at its current version, at `version: N` or `asOf: T` (the same rules as `account`);
+   * null for an unknown id.
+   */
+  streamState?: Maybe<StreamState>;
   /** A user's state, with the same time-travel rules as `account`. */
   user?: Maybe<User>;
 };
@@ -331,6 +369,11 @@ export type QueryAccountsArgs = {
 };
 
 
+export type QueryEventTypesArgs = {
+  streamType?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -341,6 +384,13 @@ export type QueryEventsArgs = {
   streamType?: InputMaybe<Scalars['String']['input']>;
   types?: InputMaybe<Array<Scalars['String']['input']>>;
   until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryStreamStateArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  id: Scalars['ID']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -360,6 +410,22 @@ export type RegisterUserInput = {
   name: Scalars['String']['input'];
   /** Id for the new user; generated when left out. An id already in use: ALREADY_EXISTS. */
   userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/**
+ * The state of one stream as JSON, for any aggregate: what the event explorer shows for a stream type it has
+ * no view of its own for.
+ */
+export type StreamState = {
+  __typename?: 'StreamState';
+  /** The state as its module writes it (its snapshot encoding unless the module gives a view); null when this server has no module for the stream type. */
+  state?: Maybe<Scalars['JSON']['output']>;
+  /** The stream. */
+  streamId: Scalars['ID']['output'];
+  /** Its aggregate type, e.g. `BankAccount`. */
+  streamType: Scalars['String']['output'];
+  /** Number of events applied to reach this state. */
+  version: Scalars['Int']['output'];
 };
 
 /**
@@ -425,8 +491,11 @@ export type UpdateUserInput = {
 /** A registered user. */
 export type User = {
   __typename?: 'User';
-  /** The accounts this user owns, in the order they were opened (current state, from the read model). */
-  accounts: Array<Account>;
+  /**
+   * The accounts this user owns, in the order they were opened (current state, from the accounts read model),
+   * a page at a time: `first` defaults to the server's page size and may not exceed its maximum.
+   */
+  accounts: AccountConnection;
   /** The user's email address. */
   email: Scalars['String']['output'];
   /** The user id (the id of its event stream). */
@@ -435,6 +504,13 @@ export type User = {
   name: Scalars['String']['output'];
   /** Number of events applied to reach this state. */
   version: Scalars['Int']['output'];
+};
+
+
+/** A registered user. */
+export type UserAccountsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What a user command did: the user after it, and the events it appended. */
@@ -458,6 +534,8 @@ export type WithdrawInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** A payment reference (an invoice number, an order id; 1 to 140 characters), kept in the event as `reference`. Find an account's movements by it with `Account.events(reference:)`. */
+  reference?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -547,6 +625,7 @@ export type ResolversTypes = ResolversObject<{
   Event: ResolverTypeWrapper<StoredEvent>;
   EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
+  EventType: ResolverTypeWrapper<EventType>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -555,6 +634,7 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterUserInput: RegisterUserInput;
+  StreamState: ResolverTypeWrapper<StreamState>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateUserInput: UpdateUserInput;
@@ -578,6 +658,7 @@ export type ResolversParentTypes = ResolversObject<{
   Event: StoredEvent;
   EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
+  EventType: EventType;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
@@ -586,6 +667,7 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RegisterUserInput: RegisterUserInput;
+  StreamState: StreamState;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   UpdateUserInput: UpdateUserInput;
@@ -643,6 +725,8 @@ export type EventResolvers<ContextType = GraphQLContext, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metadata?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  schemaVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  storedSchemaVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   streamId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   streamType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -658,6 +742,14 @@ export type EventConnectionResolvers<ContextType = GraphQLContext, ParentType ex
 export type EventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+}>;
+
+export type EventTypeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventType'] = ResolversParentTypes['EventType']> = ResolversObject<{
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  schema?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  streamType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -684,8 +776,17 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
   accountSummary?: Resolver<Maybe<ResolversTypes['AccountSummary']>, ParentType, ContextType, RequireFields<QueryAccountSummaryArgs, 'id'>>;
   accounts?: Resolver<ResolversTypes['AccountConnection'], ParentType, ContextType, Partial<QueryAccountsArgs>>;
+  eventTypes?: Resolver<Array<ResolversTypes['EventType']>, ParentType, ContextType, Partial<QueryEventTypesArgs>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
+  streamState?: Resolver<Maybe<ResolversTypes['StreamState']>, ParentType, ContextType, RequireFields<QueryStreamStateArgs, 'id'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+}>;
+
+export type StreamStateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StreamState'] = ResolversParentTypes['StreamState']> = ResolversObject<{
+  state?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  streamId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  streamType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
@@ -694,7 +795,7 @@ export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType exten
 }>;
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
-  accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
+  accounts?: Resolver<ResolversTypes['AccountConnection'], ParentType, ContextType, Partial<UserAccountsArgs>>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -717,10 +818,12 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
+  EventType?: EventTypeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  StreamState?: StreamStateResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserPayload?: UserPayloadResolvers<ContextType>;

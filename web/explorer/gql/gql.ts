@@ -18,7 +18,9 @@ type Documents = {
     "\n  subscription EventFeed($streamId: ID, $afterPosition: String) {\n    eventAppended(streamId: $streamId, afterPosition: $afterPosition) {\n      ...EventFields\n    }\n  }\n": typeof types.EventFeedDocument,
     "\n  query RecentEvents($last: Int!) {\n    events(last: $last) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n    }\n  }\n": typeof types.RecentEventsDocument,
     "\n  query StreamEvents($streamId: ID!, $after: String) {\n    events(streamId: $streamId, first: 100, after: $after) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.StreamEventsDocument,
+    "\n  query EventTypes {\n    eventTypes {\n      streamType\n      type\n      version\n      description\n      schema\n    }\n  }\n": typeof types.EventTypesDocument,
     "\n  query AccountAtVersion($id: ID!, $version: Int!) {\n    account(id: $id, version: $version) {\n      id\n      version\n      balance\n      currency\n      isActive\n      ownerId\n    }\n  }\n": typeof types.AccountAtVersionDocument,
+    "\n  query StreamStateAt($id: ID!, $version: Int!) {\n    streamState(id: $id, version: $version) {\n      streamId\n      streamType\n      version\n      state\n    }\n  }\n": typeof types.StreamStateAtDocument,
     "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n    }\n  }\n": typeof types.UserAtVersionDocument,
 };
 const documents: Documents = {
@@ -26,7 +28,9 @@ const documents: Documents = {
     "\n  subscription EventFeed($streamId: ID, $afterPosition: String) {\n    eventAppended(streamId: $streamId, afterPosition: $afterPosition) {\n      ...EventFields\n    }\n  }\n": types.EventFeedDocument,
     "\n  query RecentEvents($last: Int!) {\n    events(last: $last) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n    }\n  }\n": types.RecentEventsDocument,
     "\n  query StreamEvents($streamId: ID!, $after: String) {\n    events(streamId: $streamId, first: 100, after: $after) {\n      edges {\n        node {\n          ...EventFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.StreamEventsDocument,
+    "\n  query EventTypes {\n    eventTypes {\n      streamType\n      type\n      version\n      description\n      schema\n    }\n  }\n": types.EventTypesDocument,
     "\n  query AccountAtVersion($id: ID!, $version: Int!) {\n    account(id: $id, version: $version) {\n      id\n      version\n      balance\n      currency\n      isActive\n      ownerId\n    }\n  }\n": types.AccountAtVersionDocument,
+    "\n  query StreamStateAt($id: ID!, $version: Int!) {\n    streamState(id: $id, version: $version) {\n      streamId\n      streamType\n      version\n      state\n    }\n  }\n": types.StreamStateAtDocument,
     "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n    }\n  }\n": types.UserAtVersionDocument,
 };
 
@@ -63,7 +67,15 @@ export function graphql(source: "\n  query StreamEvents($streamId: ID!, $after: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query EventTypes {\n    eventTypes {\n      streamType\n      type\n      version\n      description\n      schema\n    }\n  }\n"): (typeof documents)["\n  query EventTypes {\n    eventTypes {\n      streamType\n      type\n      version\n      description\n      schema\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query AccountAtVersion($id: ID!, $version: Int!) {\n    account(id: $id, version: $version) {\n      id\n      version\n      balance\n      currency\n      isActive\n      ownerId\n    }\n  }\n"): (typeof documents)["\n  query AccountAtVersion($id: ID!, $version: Int!) {\n    account(id: $id, version: $version) {\n      id\n      version\n      balance\n      currency\n      isActive\n      ownerId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StreamStateAt($id: ID!, $version: Int!) {\n    streamState(id: $id, version: $version) {\n      streamId\n      streamType\n      version\n      state\n    }\n  }\n"): (typeof documents)["\n  query StreamStateAt($id: ID!, $version: Int!) {\n    streamState(id: $id, version: $version) {\n      streamId\n      streamType\n      version\n      state\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

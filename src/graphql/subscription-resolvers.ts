@@ -1,12 +1,12 @@
 /** The eventAppended subscription. */
 import { badInput } from '../domain/errors.js';
 import { requireLogAccess } from '../auth/policy.js';
-import type { Resolvers } from '../graphql/generated/resolvers-types.js';
-import type { GraphQLContext } from '../graphql/context.js';
-import { parseCursor } from '../graphql/pagination.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import type { GraphQLContext } from './context.js';
+import { parseCursor } from './pagination.js';
 import type { StoredEvent } from '../eventstore/types.js';
-import { CloseCode } from './close-codes.js';
-import { EventSubscription, type EventFilter } from './event-subscription.js';
+import { CloseCode } from '../subscriptions/close-codes.js';
+import { EventSubscription, type EventFilter } from '../subscriptions/event-subscription.js';
 
 const MAX_TYPES = 50;
 

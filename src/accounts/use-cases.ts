@@ -1,25 +1,10 @@
-/** Account use cases: turn API input into decider commands and run them. */
-import { randomUUID } from 'node:crypto';
+/** Account use cases: API input to decider commands, run through the command handler. */
 import type { App } from '../app.js';
-import type { CommandContext, CommandResult } from '../commands/handler.js';
-import { badInput } from '../domain/errors.js';
-import type { AccountState } from './decider.js';
+import { checkId, type CommandMeta } from '../commands/meta.js';
+import type { CommandResult } from '../commands/handler.js';
+import { isRegistered } from '../users/index.js';
+import { accountDecider, type AccountState } from './decider.js';
 import type { AccountView } from './read-model.js';
-
-export interface CommandMeta {
-  readonly expectedVersion?: number | null | undefined;
-  readonly commandId?: string | null | undefined;
-  readonly context?: CommandContext;
-}
-
-const MAX_ID = 200;
-
-/** Ids are free text of 1 to 200 characters; a missing one is generated. */
-export function checkId(id: string | null | undefined, field: string): string {
-  if (id === null || id === undefined) return randomUUID();
-  if (id.length === 0 || id.length > MAX_ID) throw badInput(`${field} must be 1 to ${MAX_ID} characters`, { field });
-  return id;
-}
 
 export function accountView(state: AccountState, version: number): AccountView | null {
   if (state.status === 'none') return null;
@@ -41,15 +26,14 @@ export async function openAccount(
 ): Promise<CommandResult<AccountState>> {
   const accountId = checkId(input.accountId, 'accountId');
   const ownerId = checkId(input.ownerId, 'ownerId');
-  const owner = await app.users.load(ownerId);
   return app.commands.handle(
-    app.accounts,
+    app.repository(accountDecider),
     accountId,
     {
       type: 'OpenAccount',
       accountId,
       ownerId,
-      ownerRegistered: owner.state.status === 'registered' && !owner.foreignType,
+      ownerRegistered: await isRegistered(app, ownerId),
       initialBalance: input.initialBalance ?? 0n,
       currency: input.currency ?? 'USD',
     },
@@ -57,15 +41,15 @@ export async function openAccount(
   );
 }
 
-type MoneyInput = { accountId: string; amount: bigint; description?: string | null };
+type MoneyInput = { accountId: string; amount: bigint; description?: string | null; reference?: string | null };
 
 /** Deposit and Withdraw differ only in their command type. */
 function moveMoney(type: 'Deposit' | 'Withdraw', app: App, input: MoneyInput, meta: CommandMeta) {
   const accountId = checkId(input.accountId, 'accountId');
   return app.commands.handle(
-    app.accounts,
+    app.repository(accountDecider),
     accountId,
-    { type, accountId, amount: input.amount, description: input.description ?? undefined },
+    { type, accountId, amount: input.amount, description: input.description ?? undefined, reference: input.reference ?? undefined },
     { commandType: type, ...meta },
   );
 }
@@ -75,5 +59,5 @@ export const withdraw = (app: App, input: MoneyInput, meta: CommandMeta) => move
 
 export function closeAccount(app: App, input: { accountId: string }, meta: CommandMeta) {
   const accountId = checkId(input.accountId, 'accountId');
-  return app.commands.handle(app.accounts, accountId, { type: 'CloseAccount', accountId }, { commandType: 'CloseAccount', ...meta });
+  return app.commands.handle(app.repository(accountDecider), accountId, { type: 'CloseAccount', accountId }, { commandType: 'CloseAccount', ...meta });
 }

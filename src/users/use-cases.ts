@@ -1,7 +1,7 @@
-/** User use cases. */
+/** User use cases: API input to decider commands, run through the command handler. */
 import type { App } from '../app.js';
-import { checkId, type CommandMeta } from '../accounts/commands.js';
-import type { UserState } from './decider.js';
+import { checkId, type CommandMeta } from '../commands/meta.js';
+import { userDecider, type UserState } from './decider.js';
 import type { UserView } from './view.js';
 
 export function userView(state: UserState, version: number): UserView | null {
@@ -12,7 +12,7 @@ export function userView(state: UserState, version: number): UserView | null {
 export function registerUser(app: App, input: { userId?: string | null; email: string; name: string }, meta: CommandMeta) {
   const userId = checkId(input.userId, 'userId');
   return app.commands.handle(
-    app.users,
+    app.repository(userDecider),
     userId,
     { type: 'RegisterUser', userId, email: input.email, name: input.name },
     { commandType: 'RegisterUser', ...meta },
@@ -22,9 +22,15 @@ export function registerUser(app: App, input: { userId?: string | null; email: s
 export function updateUser(app: App, input: { userId: string; email?: string | null; name?: string | null }, meta: CommandMeta) {
   const userId = checkId(input.userId, 'userId');
   return app.commands.handle(
-    app.users,
+    app.repository(userDecider),
     userId,
     { type: 'UpdateUser', userId, email: input.email ?? undefined, name: input.name ?? undefined },
     { commandType: 'UpdateUser', ...meta },
   );
+}
+
+/** Whether `userId` is a registered user, read from the log (not a cache that may be behind another process). */
+export async function isRegistered(app: App, userId: string): Promise<boolean> {
+  const loaded = await app.repository(userDecider).load(userId);
+  return loaded.state.status === 'registered' && !loaded.foreignType;
 }

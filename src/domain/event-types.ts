@@ -1,0 +1,109 @@
+/**
+ * Event types that can change shape. Each type declares the schema of its
+ * data at its current version and a chain of pure upcasters, one per older
+ * version (v1→v2, v2→v3, ...). Stored events are never rewritten: every
+ * reader upcasts what it reads, so old events read as the current shape.
+ * Schemas are zod schemas, checked on append and published as JSON Schema.
+ */
+import { z } from 'zod';
+import { DomainError, ErrorCode } from './errors.js';
+
+export type EventData = { [key: string]: unknown };
+/** Turns the data of version n into the data of version n + 1. Pure: no I/O, no clock. */
+export type Upcaster = (data: EventData) => EventData;
+
+export interface EventTypeDefinition<Schema extends z.ZodType = z.ZodType, Type extends string = string> {
+  readonly type: Type;
+  readonly streamType: string;
+  /** The current schema version: 1 + the number of upcasters. */
+  readonly version: number;
+  /** The data at the current version. */
+  readonly schema: Schema;
+  /** upcasters[i] turns version i + 1 into version i + 2. */
+  readonly upcasters: readonly Upcaster[];
+  readonly description: string;
+}
+
+export function defineEvent<Type extends string, Schema extends z.ZodType>(definition: {
+  type: Type;
+  streamType: string;
+  schema: Schema;
+  description: string;
+  upcasters?: readonly Upcaster[];
+}): EventTypeDefinition<Schema, Type> {
+  const upcasters = definition.upcasters ?? [];
+  return { ...definition, upcasters, version: upcasters.length + 1 };
+}
+
+/** The data type an event definition describes. */
+export type DataOf<Definition> = Definition extends EventTypeDefinition<infer Schema, string> ? z.infer<Schema> : never;
+
+/** An event as a decider produces it, typed from its definition (distributes over a union of definitions). */
+export type EventOf<Definition> = Definition extends EventTypeDefinition<infer Schema, infer Type> ? { type: Type; data: z.infer<Schema> } : never;
+
+/** An event whose data does not match its type's schema: nothing of its append is written. */
+export class EventSchemaError extends DomainError {
+  constructor(
+    readonly eventType: string,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(ErrorCode.BadUserInput, `Event ${eventType} does not match its schema: ${field === '' ? '' : `${field}: `}${problem}`, {
+      eventType,
+      ...(field === '' ? {} : { field }),
+    });
+    this.name = 'EventSchemaError';
+  }
+}
+
+/**
+ * Every event type of a set of modules: the current shape of stored data
+ * (`upcast`) and the check on append (`check`). Unknown types pass through
+ * untouched both ways: a log may hold types this build does not know.
+ */
+export class EventCatalog {
+  private readonly byType = new Map<string, EventTypeDefinition>();
+
+
+  constructor(definitions: readonly EventTypeDefinition[]) {
+    for (const definition of definitions) {
+      if (this.byType.has(definition.type)) throw new Error(`Event type ${definition.type} is defined twice`);
+      this.byType.set(definition.type, definition);
+    }
+  }
+
+  get definitions(): readonly EventTypeDefinition[] {
+    return [...this.byType.values()];
+  }
+
+  /** The schema version new events of `type` are written at (1 for unknown types). */
+  versionOf(type: string): number {
+    return this.byType.get(type)?.version ?? 1;
+  }
+
+  /** Data stored at `version`, in the current shape of its type. */
+  upcast<Data>(type: string, version: number, data: Data): Data {
+    const definition = this.byType.get(type);
+    if (!definition || version >= definition.version) return data;
+    let current = data as unknown as EventData;
+    for (let from = Math.max(version, 1); from < definition.version; from++) current = definition.upcasters[from - 1]!(current);
+    return current as unknown as Data;
+  }
+
+  /** Throws EventSchemaError naming the first field that does not match the type's current schema. */
+  check(streamType: string, type: string, data: unknown): void {
+    const definition = this.byType.get(type);
+    if (!definition) return;
+    if (definition.streamType !== streamType) throw new EventSchemaError(type, '', `belongs to ${definition.streamType} streams, not ${streamType}`);
+    const result = definition.schema.safeParse(data);
+    if (result.success) return;
+    const issue = result.error.issues[0]!;
+    throw new EventSchemaError(type, issue.path.map(String).join('.'), issue.message);
+  }
+
+  /** The JSON Schema of a type's current data. */
+  jsonSchema(type: string): unknown {
+    const definition = this.byType.get(type);
+    return definition ? z.toJSONSchema(definition.schema, { target: 'draft-2020-12' }) : undefined;
+  }
+}
