@@ -66,7 +66,7 @@ export const accountResolvers: Resolvers = {
   Account: {
     owner: (account, _, context) => usersById(context).load(account.ownerId),
     events: (account, args, context) =>
-      streamEventsPage(context, account.id, account.version, args, args.reference == null ? undefined : { field: 'reference', value: args.reference }),
+      streamEventsPage(context, account.id, account.version, args, args.reference == null ? undefined : { field: 'reference', value: args.reference.trim() }),
   },
   User: {
     async accounts(user, args, context) {
