@@ -1,10 +1,8 @@
 /**
- * main tracks `node_modules` as a symlink to /work/main/node_modules
- * (added in 00b1362; .gitignore's `node_modules/` only ignores directories).
- * `npm ci` in a checkout whose node_modules is a symlink empties the link's
- * target before installing, so every `.ci/run` (npm ci) on a fresh clone on
- * the project's machines wipes the node_modules that /work/main and every
- * worktree share. Elsewhere the link dangles.
+ * The repository tracks no `node_modules`, not even a symlink one (a
+ * worktree once committed one): `npm ci` in a checkout whose node_modules is
+ * a symlink empties the link's target before installing, which on a machine
+ * where it points to a shared install wipes that install.
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
