@@ -36,7 +36,7 @@ export interface AggregateModule {
   /** Extra SDL the module adds to schema.graphql (`extend type Query { ... }`); shipped modules keep theirs in schema.graphql. */
   readonly typeDefs?: string;
   readonly ownership: StreamOwnership;
-  /** The error codes the module's commands raise, with when (documentation, and the `errorCodes` query). */
+  /** The error codes the module's commands raise, with when (documentation; checked to be SCREAMING_SNAKE_CASE at start). */
   readonly errorCodes: Readonly<Record<string, string>>;
   /**
    * A JSON view of a state for generic readers (the `streamState` query the

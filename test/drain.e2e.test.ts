@@ -117,7 +117,8 @@ describe.each(backends)('graceful shutdown on %s', (backend) => {
 
   it('answers 503 to new work and on /readyz while an in-flight request finishes, then exits 0', async () => {
     const drainDb = await createDatabase(backend);
-    const server = await spawnServer({ DATABASE_URL: drainDb.url });
+    // As deployments run it: outside NODE_ENV=test, Apollo would also stop the server on SIGTERM by itself.
+    const server = await spawnServer({ DATABASE_URL: drainDb.url, NODE_ENV: 'production' });
     try {
       await setUp(server);
       const held = await heldDeposit(server.url, 'held');
@@ -135,6 +136,8 @@ describe.each(backends)('graceful shutdown on %s', (backend) => {
       expect(answer.status).toBe(200);
       expect(answer.body.data.deposit.events).toEqual([{ version: 2 }]);
       expect(await server.exited).toBe(0);
+      // main.ts logs "stopped" only once the app, and with it the store, has closed.
+      expect(server.output()).toContain('"msg":"stopped"');
       const store = await openEventStore({ databaseUrl: drainDb.url, migrate: false });
       try {
         expect((await store.readStream('da')).map((event) => event.metadata.commandId ?? null)).toEqual([null, 'held']);
@@ -150,7 +153,7 @@ describe.each(backends)('graceful shutdown on %s', (backend) => {
   it('gives up when SHUTDOWN_TIMEOUT_MS has passed with a request still in flight', async () => {
     const drainDb = await createDatabase(backend);
     const timeoutMs = 1_500;
-    const server = await spawnServer({ DATABASE_URL: drainDb.url, SHUTDOWN_TIMEOUT_MS: String(timeoutMs) });
+    const server = await spawnServer({ DATABASE_URL: drainDb.url, SHUTDOWN_TIMEOUT_MS: String(timeoutMs), NODE_ENV: 'production' });
     try {
       await setUp(server);
       const held = await heldDeposit(server.url, 'never-finished');

@@ -100,6 +100,9 @@ describe.each(backends)('events written before their shape changed, on %s', (bac
     expect(Number(stored[0]!.schema_version)).toBe(2);
     const found = await ok(server.url, `{ account(id: "old-acc") { events(reference: "INV-9") { edges { node { version } } } } }`);
     expect(found.account.events.edges).toEqual([{ node: { version: 5 } }]);
+    // References are kept trimmed, and searched the same way.
+    const spaced = await ok(server.url, `{ account(id: "old-acc") { events(reference: "  INV-9 ") { edges { node { version } } } } }`);
+    expect(spaced.account.events.edges).toEqual([{ node: { version: 5 } }]);
   });
 
   it('refuses an append whose data does not match its schema, writing nothing', async () => {

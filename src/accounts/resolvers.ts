@@ -4,7 +4,7 @@ import { commandMeta } from '../graphql/context.js';
 import { commandPayload } from '../graphql/payload.js';
 import { pageSize, parseCursor, toPage } from '../graphql/pagination.js';
 import { streamEventsPage } from '../graphql/stream-events.js';
-import { ownerFilter, requireSelf, requireStreamAccess, requireUnguessableId } from '../auth/policy.js';
+import { ownerFilter, requireSelf, requireStreamAccess, requireServerChosenId } from '../auth/policy.js';
 import { subscribeStateChanges } from '../graphql/state-changes.js';
 import { usersById } from '../users/index.js';
 import { accountDecider } from './decider.js';
@@ -34,7 +34,7 @@ export const accountResolvers: Resolvers = {
   Mutation: {
     async openAccount(_, { input }, context) {
       requireSelf(context, input.ownerId);
-      requireUnguessableId(context, input.accountId, 'accountId');
+      requireServerChosenId(context, input.accountId, 'accountId');
       const { view, events } = commandPayload(await openAccount(context.app, input, commandMeta(context, input)), accountView);
       return { account: view, events };
     },
@@ -66,7 +66,7 @@ export const accountResolvers: Resolvers = {
   Account: {
     owner: (account, _, context) => usersById(context).load(account.ownerId),
     events: (account, args, context) =>
-      streamEventsPage(context, account.id, account.version, args, args.reference == null ? undefined : { field: 'reference', value: args.reference }),
+      streamEventsPage(context, account.id, account.version, args, args.reference == null ? undefined : { field: 'reference', value: args.reference.trim() }),
   },
   User: {
     async accounts(user, args, context) {

@@ -1,6 +1,6 @@
 /** Account use cases: API input to decider commands, run through the command handler. */
 import type { App } from '../app.js';
-import { checkId, type CommandMeta } from '../commands/meta.js';
+import { checkId, newStreamId, type CommandMeta } from '../commands/meta.js';
 import type { CommandResult } from '../commands/handler.js';
 import { isRegistered } from '../users/index.js';
 import { accountDecider, type AccountState } from './decider.js';
@@ -24,7 +24,7 @@ export async function openAccount(
   input: { accountId?: string | null; ownerId: string; initialBalance?: bigint | null; currency?: string | null },
   meta: CommandMeta,
 ): Promise<CommandResult<AccountState>> {
-  const accountId = checkId(input.accountId, 'accountId');
+  const accountId = newStreamId(input.accountId, 'accountId', 'OpenAccount', meta);
   const ownerId = checkId(input.ownerId, 'ownerId');
   return app.commands.handle(
     app.repository(accountDecider),

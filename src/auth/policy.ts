@@ -71,15 +71,14 @@ export function ownerFilter(context: GraphQLContext, ownerId: string | null | un
   return principal.userId;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
- * The id of a new stream a user chooses must be a UUID (or left out, to be
- * generated). Ids are then unguessable: nobody learns which ids exist by
- * trying names, and nobody takes the id a future user will register under.
+ * With authentication on, a user leaves the id of a new stream to the server
+ * (a random UUID). So nobody learns which ids exist by trying to create them,
+ * nobody can take the id another person will later register under (a token's
+ * `sub` may well be a UUID), and no answer tells an account from a user.
  * Admins and open servers choose any id.
  */
-export function requireUnguessableId(context: GraphQLContext, id: string | null | undefined, field: string): void {
-  if (id === null || id === undefined || isUnrestricted(context.principal) || UUID.test(id)) return;
-  throw badInput(`${field} must be a UUID (or left out to have one generated)`, { field });
+export function requireServerChosenId(context: GraphQLContext, id: string | null | undefined, field: string): void {
+  if (id === null || id === undefined || isUnrestricted(context.principal)) return;
+  throw badInput(`${field} is chosen by the server: leave it out (only admins choose ids)`, { field });
 }

@@ -142,10 +142,16 @@ export function operationCost(
 ): number {
   const operation = getOperationAST(document, operationName);
   if (!operation) return 0;
+  // What execution will use: a variable's default value in the operation, unless the request sent one.
+  const values: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue?.kind === Kind.INT) values[definition.variable.name.value] = Number(definition.defaultValue.value);
+  }
+  Object.assign(values, variables ?? {});
   const itemsOf = (field: FieldNode, isList: boolean): number => {
     const first = field.arguments?.find((argument) => argument.name.value === 'first' || argument.name.value === 'last');
     if (first) {
-      const value = first.value.kind === Kind.VARIABLE ? variables?.[first.value.name.value] : first.value.kind === Kind.INT ? Number(first.value.value) : undefined;
+      const value = first.value.kind === Kind.VARIABLE ? values[first.value.name.value] : first.value.kind === Kind.INT ? Number(first.value.value) : undefined;
       if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, Math.min(value, limits.maxPageSize));
       return limits.defaultPageSize;
     }

@@ -77,6 +77,8 @@ export async function startServer(app: App, options: { port: number; host: strin
     schema,
     // GRAPHQL_INTROSPECTION decides, through `rules`, on both transports; Apollo's own switch would follow NODE_ENV.
     introspection: true,
+    // main.ts drains on SIGTERM; Apollo's own handler (on outside NODE_ENV=test) would stop the server beside it.
+    stopOnTerminationSignals: false,
     validationRules: rules,
     // Unexpected errors are logged in didEncounterErrors, where the request id is known.
     formatError: (formatted, error) => formatError(formatted, error),

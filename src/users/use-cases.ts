@@ -1,6 +1,6 @@
 /** User use cases: API input to decider commands, run through the command handler. */
 import type { App } from '../app.js';
-import { checkId, type CommandMeta } from '../commands/meta.js';
+import { checkId, newStreamId, type CommandMeta } from '../commands/meta.js';
 import { userDecider, type UserState } from './decider.js';
 import type { UserView } from './view.js';
 
@@ -10,7 +10,7 @@ export function userView(state: UserState, version: number): UserView | null {
 }
 
 export function registerUser(app: App, input: { userId?: string | null; email: string; name: string }, meta: CommandMeta) {
-  const userId = checkId(input.userId, 'userId');
+  const userId = newStreamId(input.userId, 'userId', 'RegisterUser', meta);
   return app.commands.handle(
     app.repository(userDecider),
     userId,
