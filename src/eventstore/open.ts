@@ -9,6 +9,8 @@ import { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.
 import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/client.js';
 import { dialectOf, migrate, sqlitePath } from './migrate.js';
 import { statementNames } from './sql.js';
+import { connectionOf, keepCompiledStatements } from './sqlite-statements.js';
+import { startCheckpointer } from './checkpoint-worker.js';
 import { PrismaEventStore, type ReadClient } from './prisma-store.js';
 import pg from 'pg';
 import type { EventSchemas, InlineProjection } from './types.js';
@@ -52,11 +54,17 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     setup.close();
     if (options.migrate !== false) await migrate(options.databaseUrl);
     const writer = await new PrismaBetterSqlite3({ url, timeout: 10_000 }).connect();
-    await writer.executeScript(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
+    // Checkpoints run in a worker thread (checkpoint-worker.ts), not inside the commits of the event loop.
+    await writer.executeScript(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}; PRAGMA wal_autocheckpoint = 0`);
+    keepCompiledStatements(connectionOf(writer));
     const reader = await new PrismaBetterSqlite3({ url, timeout: 10_000 }).connect();
     await reader.executeScript('PRAGMA query_only = ON');
+    keepCompiledStatements(connectionOf(reader));
     const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
-    return new PrismaEventStore({ dialect, writer, reader, client, ...common });
+    const checkpointer = startCheckpointer(sqlitePath(options.databaseUrl));
+    const store = new PrismaEventStore({ dialect, writer, reader, client, ...common, onClose: () => checkpointer.close() });
+    store.onCommit(() => checkpointer.committed());
+    return store;
   }
   if (options.migrate !== false) await migrate(options.databaseUrl);
   // One pool for all three: appends and event reads on the driver adapter, read models through
