@@ -84,6 +84,8 @@ export function startCheckpointer(path: string, everyMs = CHECKPOINT_EVERY_MS): 
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         clearInterval(timer);
+        // Held while closing: a process with nothing else to do must still wait for the worker's exit.
+        worker.ref();
         worker.once('exit', () => resolve());
         worker.postMessage('close');
       })),
