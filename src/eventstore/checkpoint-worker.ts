@@ -6,7 +6,8 @@
  * sequential client's deposits was ten times its p50). Here the writer's
  * autocheckpoint is off and a worker thread with its own connection runs a
  * PASSIVE checkpoint (it never waits for, nor blocks, the writer or readers)
- * at most every CHECKPOINT_EVERY_MS while commits arrive. SQLite restarts
+ * at most every CHECKPOINT_EVERY_MS while commits arrive (see RESTART_AFTER_PAGES
+ * for writes that never pause). SQLite restarts
  * the WAL from its beginning at the next commit after a checkpoint that
  * copied everything, so the file stays small. Durability is unchanged: a
  * commit is in the WAL (synced as SQLITE_SYNCHRONOUS says) before it is
@@ -19,6 +20,14 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 const CHECKPOINT_EVERY_MS = 200;
+/**
+ * A passive checkpoint that overlaps a commit leaves the newest frames for
+ * the next one, so under writes without a pause the WAL is never found fully
+ * copied and never starts over. Past this many pages (64 MB) the worker asks
+ * for a RESTART checkpoint, which holds new commits back (they wait in
+ * SQLite's busy handler) until it has copied everything.
+ */
+const RESTART_AFTER_PAGES = 16_384;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -31,7 +40,7 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    const [result] = db.pragma(message === 'restart' ? 'wal_checkpoint(RESTART)' : 'wal_checkpoint(PASSIVE)');
     parentPort.postMessage({ ok: true, result });
   } catch (error) {
     parentPort.postMessage({ ok: false, error: String(error && error.message) });
@@ -56,8 +65,10 @@ export function startCheckpointer(path: string, everyMs = CHECKPOINT_EVERY_MS): 
   const stats: Checkpointer['stats'] = { checkpoints: 0, failures: 0 };
   let dirty = false;
   let running = false;
-  worker.on('message', (message: { ok: boolean; error?: string }) => {
+  let walPages = 0;
+  worker.on('message', (message: { ok: boolean; error?: string; result?: { log: number } }) => {
     running = false;
+    walPages = message.result?.log ?? walPages;
     if (message.ok) stats.checkpoints++;
     else {
       stats.failures++;
@@ -72,7 +83,7 @@ export function startCheckpointer(path: string, everyMs = CHECKPOINT_EVERY_MS): 
     if (!dirty || running) return;
     dirty = false;
     running = true;
-    worker.postMessage('checkpoint');
+    worker.postMessage(walPages > RESTART_AFTER_PAGES ? 'restart' : 'checkpoint');
   }, everyMs);
   timer.unref();
   let closing: Promise<void> | undefined;
