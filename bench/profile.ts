@@ -59,7 +59,7 @@ const LAYERS: Array<[string, RegExp]> = [
   ['Prisma driver adapter (arguments, rows)', /^@prisma\//],
   ['event store (our batching, SQL text, rows, schemas)', /^(ours: eventstore|zod)/],
   ['command handler, decider, resolvers', /^ours: (commands|accounts|users|domain|auth)/],
-  ['Apollo Server pipeline', /^(@apollo\/|negotiator|whatwg-mimetype|@as-integrations)/],
+  ['Apollo Server pipeline', /^(@apollo\/|negotiator|whatwg-mimetype)/],
   ['graphql-js (execution, variables, validation on a cache miss)', /^graphql$/],
   ['our HTTP server, guard, context', /^ours: (server|graphql)/],
   ['Express / body-parser / router (before)', /^(express|router|body-parser|raw-body|parseurl|type-is|finalhandler|send|on-finished|content-type|iconv-lite|depd|accepts|mime-types|media-typer|qs)$/],
