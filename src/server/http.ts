@@ -136,7 +136,8 @@ export async function startServer(app: App, options: { port: number; host: strin
     if (path === '/graphql') {
       // CORS first: it answers preflights itself, before the pages would.
       if (corsFor(req, res)) return;
-      if (req.method !== 'GET') {
+      // GET (and HEAD) may be a browser asking for the IDE: the pages decide, then hand GraphQL over GET back.
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
         graphql(req, res, requestId).catch(failed(res, requestId));
         return;
       }
