@@ -7,12 +7,12 @@
  * What depends on the document alone is worked out once per document and
  * operation name (Apollo hands the same parsed document for the same query
  * text, from its document cache) and kept beside it in a WeakMap: the
- * document's strings, the mutation count, and which variables the cost reads
- * (a `first: $n`). The cost is then kept per value of those variables, so a
+ * document's strings, the mutation count, and which variables the cost can
+ * read (a `first: $n`). The cost is then kept per value of those variables, so a
  * request pays for a walk of its variables and a map lookup, not of the
  * document.
  */
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { App } from '../app.js';
 import type { Metrics } from '../observability/metrics.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
@@ -36,30 +36,33 @@ const COSTS_PER_OPERATION = 64;
 /** Made only for documents whose strings passed the text check. */
 interface Plan {
   readonly mutations: number;
-  /** The variables the cost estimate read, in the order it read them. */
+  /** The variables the cost can depend on (see pageVariables). */
   readonly costReads: readonly string[];
   readonly costs: Map<string, number>;
 }
 
-/** The cost, and the names of the variables it read (a proxy records them). */
-function measuredCost(schema: GraphQLSchema, operation: GuardedOperation, limits: App['config']): { cost: number; reads: string[] } {
-  const reads: string[] = [];
-  const given = operation.variables ?? {};
-  const recording = new Proxy(given, {
-    get(target, name) {
-      if (typeof name === 'string' && !reads.includes(name)) reads.push(name);
-      return Reflect.get(target, name);
+/**
+ * The variables the cost can depend on: those given as `first` or `last`
+ * anywhere in the document (operations and fragments). Found from the
+ * document, not by watching one request, so a later request that sends a
+ * variable the first one left out (its default applied) is priced afresh.
+ */
+function pageVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
     },
   });
-  return { cost: operationCost(schema, operation.document, operation.operationName, recording, limits), reads };
+  return [...names];
 }
 
-/** The values the cost depends on, as a key: numbers as themselves, anything else priced alike (the default page). */
+/** The values the cost depends on, as a key: a number as itself, left out (the default applies) and anything else apart. */
 function costKey(reads: readonly string[], variables: Record<string, unknown> | null | undefined): string {
   let key = '';
   for (const name of reads) {
     const value = variables?.[name];
-    key += typeof value === 'number' ? `${value},` : '-,';
+    key += typeof value === 'number' ? `${value},` : value === undefined ? 'u,' : '-,';
   }
   return key;
 }
@@ -69,25 +72,20 @@ export function createGuard(schema: GraphQLSchema, app: App): OperationGuard {
   const limiter = new RateLimiter(config.mutationRateLimit);
   const plans = new WeakMap<DocumentNode, Map<string, Plan>>();
 
-  const costOf = (operation: GuardedOperation, plan: Plan | undefined): { cost: number; plan: Plan } => {
-    if (plan) {
-      const key = costKey(plan.costReads, operation.variables);
-      const known = plan.costs.get(key);
-      if (known !== undefined) return { cost: known, plan };
-      const cost = operationCost(schema, operation.document, operation.operationName, operation.variables, config);
-      if (plan.costs.size < COSTS_PER_OPERATION) plan.costs.set(key, cost);
-      return { cost, plan };
+  const costOf = (operation: GuardedOperation, known: Plan | undefined): { cost: number; plan: Plan } => {
+    let plan = known;
+    if (!plan) {
+      plan = { mutations: mutationCount(operation.document, operation.operationName), costReads: pageVariables(operation.document), costs: new Map() };
+      let byName = plans.get(operation.document);
+      if (!byName) plans.set(operation.document, (byName = new Map()));
+      byName.set(operation.operationName ?? '', plan);
     }
-    const { cost, reads } = measuredCost(schema, operation, config);
-    const fresh: Plan = {
-      mutations: mutationCount(operation.document, operation.operationName),
-      costReads: reads,
-      costs: new Map([[costKey(reads, operation.variables), cost]]),
-    };
-    let byName = plans.get(operation.document);
-    if (!byName) plans.set(operation.document, (byName = new Map()));
-    byName.set(operation.operationName ?? '', fresh);
-    return { cost, plan: fresh };
+    const key = costKey(plan.costReads, operation.variables);
+    const kept = plan.costs.get(key);
+    if (kept !== undefined) return { cost: kept, plan };
+    const cost = operationCost(schema, operation.document, operation.operationName, operation.variables, config);
+    if (plan.costs.size < COSTS_PER_OPERATION) plan.costs.set(key, cost);
+    return { cost, plan };
   };
 
   return (operation) => {
