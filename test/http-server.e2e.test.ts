@@ -108,6 +108,10 @@ describe('GraphQL over node:http', () => {
     expect((await gql(server.url, pages, { n: 3 })).errors).toBeUndefined();
     expect((await gql(server.url, pages, { n: 50 })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'cost' });
     expect((await gql(server.url, pages, { n: 3 })).errors).toBeUndefined();
+    // A page size left out takes the operation's default; sent later on the same document, it is priced as sent.
+    const defaulted = pages.replace('query($n: Int)', 'query($n: Int = 3)');
+    expect((await gql(server.url, defaulted, {})).errors).toBeUndefined();
+    expect((await gql(server.url, defaulted, { n: 50 })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'cost' });
     const lookup = 'query($id: ID!) { account(id: $id) { id } }';
     expect((await gql(server.url, lookup, { id: 'plain' })).errors).toBeUndefined();
     expect((await gql(server.url, lookup, { id: 'nul\u0000inside' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
