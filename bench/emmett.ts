@@ -4,6 +4,7 @@
  * SQLite runs on one shared connection with WAL (Emmett's default opens a
  * connection per operation, which is far slower); PostgreSQL on its pool.
  *
+ * Emmett is installed on demand in bench/peers (peers.ts), not by the project's `npm install`.
  * Runs as its own process (Emmett changes the `pg` module's global type
  * parsers, which would leak into our store in a shared process):
  *   node --import tsx bench/emmett.ts sqlite|postgresql <file or url> <writers>
@@ -12,8 +13,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getSQLiteEventStore, sqliteConnection } from '@event-driven-io/emmett-sqlite';
-import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
+import { ensurePeers, loadEmmett } from './peers.js';
 
 const SECONDS = () => Number(process.env.BENCH_SECONDS ?? 3);
 
@@ -38,6 +38,7 @@ async function rate(writers: number, append: Appender): Promise<number> {
 const event = (stream: string) => ({ type: 'money_deposited', data: { accountId: stream, amount: '1.00' } });
 
 export async function emmettSqliteRate(fileName: string, writers: number): Promise<number> {
+  const { getSQLiteEventStore, sqliteConnection } = await loadEmmett();
   const connection = sqliteConnection({ fileName });
   await connection.command('PRAGMA journal_mode = WAL');
   await connection.command('PRAGMA synchronous = NORMAL');
@@ -53,6 +54,7 @@ export async function emmettSqliteRate(fileName: string, writers: number): Promi
 }
 
 export async function emmettPostgresRate(connectionString: string, writers: number): Promise<number> {
+  const { getPostgreSQLEventStore } = await loadEmmett();
   const store = getPostgreSQLEventStore(connectionString, { schema: { autoMigration: 'CreateOrUpdate' } });
   try {
     return await rate(writers, async (stream, version) => {
@@ -66,6 +68,8 @@ export async function emmettPostgresRate(connectionString: string, writers: numb
 
 /** Runs one Emmett measurement in a child process. */
 export function emmettRate(kind: 'sqlite' | 'postgresql', target: string, writers: number): Promise<number> {
+  // Installed here, in the parent, so the child's time is the measurement's.
+  ensurePeers();
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/emmett.ts', kind, target, String(writers)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });

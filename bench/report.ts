@@ -51,7 +51,7 @@ ${bars}
 `;
 }
 
-export function report(measurements: readonly Measurement[], meta: Record<string, unknown> = {}): void {
+export function report(measurements: readonly Measurement[], meta: Record<string, unknown> = {}, options: { write?: boolean } = {}): void {
   const rows = measurements.map((m) => ({ ...m, ratio: m.baselineValue === 0 ? 0 : m.value / m.baselineValue }));
   const lines = [
     '| measurement | value | unit | baseline | baseline value | ratio |',
@@ -59,6 +59,8 @@ export function report(measurements: readonly Measurement[], meta: Record<string
     ...rows.map((r) => `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.baseline} | ${fmt(r.baselineValue)} | ${r.ratio.toFixed(2)}x |`),
   ];
   console.log(`\n${lines.join('\n')}`);
+  // Partial runs (one section, another checkout) print only: latest.* stay the last full run.
+  if (options.write === false) return;
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(rows, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'latest.md'), `${lines.join('\n')}\n`);

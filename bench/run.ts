@@ -15,6 +15,8 @@ import { benchAppends } from './appends.js';
 import { benchGraphQL } from './graphql.js';
 import { benchTimeTravel } from './time-travel.js';
 import { benchCatchUp, benchSubscriptions } from './subscriptions.js';
+import { benchCeiling, benchTravelOverHttp } from './ceiling.js';
+import { ensurePeers } from './peers.js';
 import { report, type Measurement } from './report.js';
 
 const quick = process.argv.includes('--quick');
@@ -71,6 +73,8 @@ async function rawReadRate(databaseUrl: string): Promise<number> {
 }
 
 rmSync(scratch, { recursive: true, force: true });
+// Emmett (the appends' peer) is installed into bench/peers on the first run, before anything is timed.
+ensurePeers();
 const results: Measurement[] = [];
 const step = async (title: string, run: () => Promise<Measurement[]>) => {
   const t0 = performance.now();
@@ -90,8 +94,12 @@ const rawPg = appends.find((row) => row.name.startsWith('postgresql: appends, 64
 await step('GraphQL on SQLite', () => benchGraphQL('sqlite', freshSqlite('graphql'), seconds, { name: rawSqlite.baseline, value: rawSqlite.baselineValue }));
 await step('GraphQL on PostgreSQL', async () => benchGraphQL('postgresql', await freshPostgres('ledger_bench_graphql'), seconds, { name: rawPg.baseline, value: rawPg.baselineValue }));
 
+await step('HTTP ceiling and tails on SQLite (auth off and on)', () => benchCeiling(freshSqlite, seconds, quick ? 1 : 3));
+
 const travelSqlite = freshSqlite('travel');
 await step('time travel on SQLite', () => benchTimeTravel('sqlite', travelSqlite, streamLength, quick ? 200 : 1000));
+const inProcessP99 = results.find((row) => row.name.startsWith('sqlite: time travel p99'))!.value;
+await step('time travel over HTTP on SQLite', () => benchTravelOverHttp('sqlite', travelSqlite, streamLength, seconds, inProcessP99));
 const travelPg = await freshPostgres('ledger_bench_travel');
 await step('time travel on PostgreSQL', () => benchTimeTravel('postgresql', travelPg, streamLength, quick ? 200 : 1000));
 

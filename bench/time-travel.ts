@@ -25,7 +25,7 @@ export async function benchTimeTravel(label: string, databaseUrl: string, stream
     let version = 0;
     for (let start = 0; start < streamLength; start += 1000) {
       const events = Array.from({ length: Math.min(1000, streamLength - start) }, (_, i) =>
-        start + i === 0 ? created : { type: 'money_deposited', data: { accountId: id, amount: '1.00' }, metadata: {} },
+        start + i === 0 ? created : { type: 'money_deposited', data: { accountId: id, amount: '1.00', reference: null }, metadata: {} },
       );
       const result = await app.store.append({ streamId: id, streamType: 'BankAccount', expectedVersion: version, events });
       if (result.status !== 'appended') throw new Error('bulk append failed');

@@ -9,9 +9,14 @@ import { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.
 import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/client.js';
 import { dialectOf, migrate, sqlitePath } from './migrate.js';
 import { statementNames } from './sql.js';
+import { connectionOf, keepCompiledStatements } from './sqlite-statements.js';
+import { startCheckpointer } from './checkpoint-worker.js';
 import { PrismaEventStore, type ReadClient } from './prisma-store.js';
 import pg from 'pg';
 import type { EventSchemas, InlineProjection } from './types.js';
+
+/** Bytes the WAL file is cut back to when it starts over (SQLite's autocheckpoint kept it near 4 MB). */
+const WAL_LIMIT = 4 * 1024 * 1024;
 
 export interface OpenStoreOptions {
   /** `file:./data/ledger.db` (SQLite) or `postgresql://...`. */
@@ -52,11 +57,18 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     setup.close();
     if (options.migrate !== false) await migrate(options.databaseUrl);
     const writer = await new PrismaBetterSqlite3({ url, timeout: 10_000 }).connect();
-    await writer.executeScript(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
+    // Checkpoints run in a worker thread (checkpoint-worker.ts), not inside the commits of the event loop;
+    // when the WAL starts over after one, it is cut back to WAL_LIMIT (a burst between checkpoints may have grown it).
+    await writer.executeScript(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WAL_LIMIT}`);
+    keepCompiledStatements(connectionOf(writer));
     const reader = await new PrismaBetterSqlite3({ url, timeout: 10_000 }).connect();
     await reader.executeScript('PRAGMA query_only = ON');
+    keepCompiledStatements(connectionOf(reader));
     const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
-    return new PrismaEventStore({ dialect, writer, reader, client, ...common });
+    const checkpointer = startCheckpointer(sqlitePath(options.databaseUrl));
+    const store = new PrismaEventStore({ dialect, writer, reader, client, ...common, onClose: () => checkpointer.close() });
+    store.onCommit(() => checkpointer.committed());
+    return store;
   }
   if (options.migrate !== false) await migrate(options.databaseUrl);
   // One pool for all three: appends and event reads on the driver adapter, read models through

@@ -5,8 +5,8 @@
  * clients and are not a CORS matter. "Own origin" compares with `Host`,
  * which hosts.ts has checked first (DNS rebinding).
  */
-import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError } from './respond.js';
 
 const ALLOWED_HEADERS = 'content-type, authorization, x-request-id, apollo-require-preflight';
 
@@ -20,27 +20,30 @@ export function originAllowed(origin: string | undefined, request: IncomingMessa
   }
 }
 
-/** CORS headers for listed origins; preflights from other origins answer 403. */
-export function cors(allowList: readonly string[]): RequestHandler {
-  return (req, res, next) => {
+/**
+ * CORS headers for listed origins; answers preflights itself (204, or 403
+ * from other origins) and then returns true. Other requests go on.
+ */
+export function cors(allowList: readonly string[]): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
     const origin = req.headers.origin;
-    res.vary('Origin');
+    res.setHeader('vary', 'Origin');
     const allowed = origin !== undefined && originAllowed(origin, req, allowList);
     if (allowed) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', 'x-request-id, retry-after');
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-expose-headers', 'x-request-id, retry-after');
     }
-    if (req.method !== 'OPTIONS') {
-      next();
-      return;
-    }
+    if (req.method !== 'OPTIONS') return false;
     if (!allowed) {
-      res.status(403).json({ errors: [{ message: 'Origin not allowed', extensions: { code: 'FORBIDDEN' } }] });
-      return;
+      sendError(res, 403, 'FORBIDDEN', 'Origin not allowed');
+      return true;
     }
-    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-    res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
-    res.setHeader('Access-Control-Max-Age', '600');
-    res.status(204).end();
+    res.writeHead(204, {
+      'access-control-allow-methods': 'GET, POST, OPTIONS',
+      'access-control-allow-headers': ALLOWED_HEADERS,
+      'access-control-max-age': '600',
+    });
+    res.end();
+    return true;
   };
 }

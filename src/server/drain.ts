@@ -6,7 +6,8 @@
  * stops listening only when none is left; the process's SHUTDOWN_TIMEOUT_MS
  * bounds the wait.
  */
-import type { RequestHandler } from 'express';
+import type { ServerResponse } from 'node:http';
+import { sendError } from './respond.js';
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -21,29 +22,28 @@ export class Drain {
     return this.draining;
   }
 
-  /** Counts each request admitted before the drain, from its headers to its end (answered, or its connection gone). */
-  readonly track: RequestHandler = (_req, res, next) => {
-    if (this.draining) {
-      next();
-      return;
-    }
+  /**
+   * Counts a request admitted before the drain, from its headers to its end
+   * (answered, or its connection gone): call `done` once, when it ends.
+   * Returns false when the drain has started (the request is not counted).
+   */
+  track(): boolean {
+    if (this.draining) return false;
     this.inFlight++;
-    res.once('close', () => {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-    });
-    next();
-  };
+    return true;
+  }
 
-  /** Turns new work away while draining; probes still answer. */
-  readonly refuse: RequestHandler = (req, res, next) => {
-    if (!this.draining || PROBES.has(req.path)) {
-      next();
-      return;
-    }
-    res.setHeader('connection', 'close');
-    res.status(503).json({ errors: [{ message: SHUTTING_DOWN, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
-  };
+  done(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** While draining, answers 503 to anything but the probes and returns true. */
+  refuse(path: string, res: ServerResponse): boolean {
+    if (!this.draining || PROBES.has(path)) return false;
+    sendError(res, 503, 'SERVICE_UNAVAILABLE', SHUTTING_DOWN, {}, { connection: 'close' });
+    return true;
+  }
 
   /** Starts draining and resolves once no request admitted before is left. */
   async start(): Promise<void> {

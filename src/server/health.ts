@@ -4,26 +4,29 @@
  * migration applied, read models caught up, not draining) and /metrics
  * (Prometheus text format).
  */
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.js';
 import { migrationNames } from '../eventstore/migrate.js';
+import { sendJson } from './respond.js';
 
-export function healthz(app: App) {
-  return async (_req: Request, res: Response) => {
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export function healthz(app: App): Handler {
+  return async (_req, res) => {
     try {
       const head = await app.store.headPosition();
-      res.json({ status: 'ok', head: head.toString() });
+      sendJson(res, 200, { status: 'ok', head: head.toString() });
     } catch {
-      res.status(503).json({ status: 'unavailable' });
+      sendJson(res, 503, { status: 'unavailable' });
     }
   };
 }
 
-export function readyz(app: App, draining: () => boolean) {
+export function readyz(app: App, draining: () => boolean): Handler {
   const expected = migrationNames(app.config.databaseUrl);
-  return async (_req: Request, res: Response) => {
+  return async (_req, res) => {
     if (draining()) {
-      res.status(503).json({ status: 'draining' });
+      sendJson(res, 503, { status: 'draining' });
       return;
     }
     try {
@@ -39,7 +42,7 @@ export function readyz(app: App, draining: () => boolean) {
       const lag = Object.fromEntries(checkpoints.map(({ name, position }) => [name, Number(head - position)]));
       const behind = Object.entries(lag).filter(([, events]) => events > app.config.readyMaxProjectionLag).map(([name]) => name);
       const ready = pending.length === 0 && behind.length === 0;
-      res.status(ready ? 200 : 503).json({
+      sendJson(res, ready ? 200 : 503, {
         status: ready ? 'ready' : 'not ready',
         head: head.toString(),
         pendingMigrations: pending,
@@ -47,19 +50,22 @@ export function readyz(app: App, draining: () => boolean) {
         ...(behind.length > 0 ? { projectionsBehind: behind } : {}),
       });
     } catch {
-      res.status(503).json({ status: 'unavailable', reason: 'the database did not answer' });
+      sendJson(res, 503, { status: 'unavailable', reason: 'the database did not answer' });
     }
   };
 }
 
-export function metricsEndpoint(app: App) {
-  return async (_req: Request, res: Response) => {
+export function metricsEndpoint(app: App): Handler {
+  return async (_req, res) => {
+    let status = 200;
+    let body: string;
     try {
-      const body = await app.metrics.registry.metrics();
-      res.setHeader('content-type', app.metrics.registry.contentType);
-      res.send(body);
+      body = await app.metrics.registry.metrics();
     } catch {
-      res.status(503).type('text/plain').send('# metrics unavailable: the database did not answer\n');
+      status = 503;
+      body = '# metrics unavailable: the database did not answer\n';
     }
+    res.writeHead(status, { 'content-type': status === 200 ? app.metrics.registry.contentType : 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
   };
 }

@@ -14,7 +14,6 @@
  */
 import { isIP } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { RequestHandler } from 'express';
 
 /** True when the request was made by a browser (fetch, navigation, WebSocket from a page). */
 export function fromBrowser(headers: IncomingHttpHeaders): boolean {
@@ -37,14 +36,3 @@ export function hostAllowed(headers: IncomingHttpHeaders, allowList: readonly st
 }
 
 export const HOST_REFUSED = 'Host not allowed: browsers must reach this server by an IP address, localhost, or a name in ALLOWED_HOSTS';
-
-/** Answers 403 to browser requests that name this server by a name it does not know. */
-export function hostCheck(allowList: readonly string[]): RequestHandler {
-  return (req, res, next) => {
-    if (hostAllowed(req.headers, allowList)) {
-      next();
-      return;
-    }
-    res.status(403).json({ errors: [{ message: HOST_REFUSED, extensions: { code: 'FORBIDDEN' } }] });
-  };
-}

@@ -1,31 +1,35 @@
 /**
- * HTTP and WebSocket on one port: POST /graphql (Apollo Server 5 on
- * Express 5), ws://.../graphql (graphql-ws), GET /healthz, /readyz, /metrics.
+ * HTTP and WebSocket on one port, on node:http: POST /graphql (Apollo
+ * Server 5 through `executeHTTPGraphQLRequest`, graphql-http.ts),
+ * ws://.../graphql (graphql-ws), GET /healthz, /readyz, /metrics, and the
+ * browser pages (web.ts, the one part still on Express: static files).
  * Every request gets an id (X-Request-Id, echoed back) that the log lines
- * written about it carry (access, authentication, unexpected errors).
+ * written about it carry (access, authentication, unexpected errors), and
+ * passes the Host check and the drain before anything else.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import express, { type ErrorRequestHandler } from 'express';
-import { GraphQLError } from 'graphql';
 import type { App } from '../app.js';
 import { createVerifier } from '../auth/verify.js';
-import { createContext, type GraphQLContext } from '../graphql/context.js';
-import { formatError, unexpectedError } from '../graphql/errors.js';
+import type { GraphQLContext } from '../graphql/context.js';
 import { noIntrospection } from '../graphql/introspection.js';
 import { aliasLimit, depthLimit } from '../graphql/limits.js';
 import { buildSchema } from '../graphql/schema.js';
-import { authenticate, principalOf } from './authenticate.js';
+import { authenticator } from './authenticate.js';
 import { cors } from './cors.js';
 import { Drain } from './drain.js';
-import { clientKey, countRuleRefusals, createGuard } from './guard.js';
-import { healthz, metricsEndpoint, readyz } from './health.js';
-import { hostCheck } from './hosts.js';
+import { graphqlHandler, type GraphQLHandler } from './graphql-http.js';
+import { createGuard } from './guard.js';
+import { healthz, metricsEndpoint, readyz, type Handler } from './health.js';
+import { HOST_REFUSED, hostAllowed } from './hosts.js';
+import { operationChecks } from './operation-checks.js';
+import { pathOf, sendError } from './respond.js';
 import { attachWebSocket } from './websocket.js';
 import { webPages } from './web.js';
 
@@ -40,36 +44,36 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const BODY_LIMIT = '1mb';
 const MAX_TOKENS = 10_000;
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-/** JSON errors for bodies Express could not read (malformed JSON: 400, too large: 413). */
-const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
-  if (error.type === 'entity.too.large') {
-    res.status(413).json({ errors: [{ message: `Request body is larger than ${BODY_LIMIT}`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
-    return;
-  }
-  if (error.type === 'entity.parse.failed') {
-    res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-    return;
-  }
-  if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
-    res.status(error.status).json({ errors: [{ message: 'Bad request', extensions: { code: 'BAD_REQUEST' } }] });
-    return;
-  }
-  next(error);
-};
+/** The browser pages on Express; GET /graphql that is not a page goes on to GraphQL. */
+function pagesApp(graphql: GraphQLHandler, requestIds: WeakMap<ServerResponse, string>) {
+  const pages = express();
+  pages.disable('x-powered-by');
+  pages.disable('etag');
+  // The IDE and explorer pages need no token: they ask for one and send it with their requests.
+  pages.use(webPages());
+  pages.use('/graphql', (req, res, next) => {
+    graphql(req, res, requestIds.get(res) ?? randomUUID()).catch(next);
+  });
+  // Errors from the static files carry their status (a missing asset: 404); anything else is ours.
+  pages.use(((error: { status?: unknown }, _req, res, _next) => {
+    if (res.headersSent) return;
+    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 404) sendError(res, 404, 'NOT_FOUND', 'Not found');
+    else if (status < 500) sendError(res, status, 'BAD_REQUEST', 'Bad request');
+    else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+  }) as ErrorRequestHandler);
+  return pages;
+}
 
 export async function startServer(app: App, options: { port: number; host: string }): Promise<RunningServer> {
   const schema = buildSchema(app.modules);
   const rules = [depthLimit(app.config.maxQueryDepth), aliasLimit(app.config.maxQueryAliases), ...(app.config.introspection ? [] : [noIntrospection])];
   const verify = createVerifier(app.config.auth);
   const guard = createGuard(schema, app);
-  const expressApp = express();
-  expressApp.disable('x-powered-by');
-  expressApp.disable('etag');
-  const httpServer = createServer(expressApp);
+  const httpServer = createServer();
   const drain = new Drain();
   const ws = attachWebSocket(httpServer, app, { schema, rules, guard, verify, maxTokens: MAX_TOKENS, draining: () => drain.active });
 
@@ -81,78 +85,72 @@ export async function startServer(app: App, options: { port: number; host: strin
     stopOnTerminationSignals: false,
     validationRules: rules,
     // Unexpected errors are logged in didEncounterErrors, where the request id is known.
-    formatError: (formatted, error) => formatError(formatted, error),
+    formatError: operationChecks.formatError,
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Its per-field hooks wrap every resolver; nothing here sets cache hints (graphql-http.ts sends no-store).
+      ApolloServerPluginCacheControlDisabled(),
       { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
-      {
-        // Subscriptions live on the WebSocket; over HTTP they would only ever answer null.
-        requestDidStart: async () => ({
-          didResolveOperation: async ({ operation, document, request, contextValue }) => {
-            if (operation?.operation === 'subscription') {
-              throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at this same path', {
-                extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-              });
-            }
-            const refused = guard({ document, operationName: request.operationName, variables: request.variables, client: contextValue.client });
-            if (refused) throw refused;
-          },
-          didEncounterErrors: async ({ errors, contextValue }) => {
-            for (const error of errors) {
-              const unexpected = unexpectedError(error);
-              if (unexpected) app.log.error({ requestId: contextValue?.requestId, err: unexpected.cause }, 'unexpected error');
-            }
-            countRuleRefusals(app.metrics, errors);
-          },
-        }),
-      },
+      operationChecks.plugin(app, guard),
     ],
   });
   await apollo.start();
 
-  // A request id for every request (logged with it and echoed back), and one access-log line.
-  expressApp.use((req, res, next) => {
+  const graphql = graphqlHandler(app, apollo, authenticator(app, verify));
+  const requestIds = new WeakMap<ServerResponse, string>();
+  const pages = pagesApp(graphql, requestIds);
+  const corsFor = cors(app.config.corsOrigins);
+  const probes = new Map<string, Handler>([
+    ['/healthz', healthz(app)],
+    ['/readyz', readyz(app, () => drain.active)],
+    ['/metrics', metricsEndpoint(app)],
+  ]);
+  const failed = (res: ServerResponse, requestId: string) => (error: unknown) => {
+    app.log.error({ requestId, err: error }, 'unexpected error');
+    if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    else res.destroy();
+  };
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // A request id for every request (logged with it and echoed back), and one access-log line.
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
+    const path = pathOf(req.url);
     const started = performance.now();
-    res.on('finish', () => {
+    const tracked = drain.track();
+    res.once('close', () => {
+      if (tracked) drain.done();
+      if (!res.writableFinished) return;
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      app.log.info({ requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms }, 'request');
+      app.log.info({ requestId, method: req.method, path, status: res.statusCode, ms }, 'request');
     });
-    next();
+    if (!hostAllowed(req.headers, app.config.allowedHosts)) {
+      sendError(res, 403, 'FORBIDDEN', HOST_REFUSED);
+      return;
+    }
+    if (drain.refuse(path, res)) return;
+    if (path === '/graphql') {
+      // CORS first: it answers preflights itself, before the pages would.
+      if (corsFor(req, res)) return;
+      // GET (and HEAD) may be a browser asking for the IDE: the pages decide, then hand GraphQL over GET back.
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        graphql(req, res, requestId).catch(failed(res, requestId));
+        return;
+      }
+    } else {
+      const probe = req.method === 'GET' || req.method === 'HEAD' ? probes.get(path) : undefined;
+      if (probe) {
+        probe(req, res).catch(failed(res, requestId));
+        return;
+      }
+    }
+    requestIds.set(res, requestId);
+    pages(req, res);
   });
-  expressApp.use(drain.track, hostCheck(app.config.allowedHosts), drain.refuse);
-  expressApp.get('/healthz', healthz(app));
-  expressApp.get('/readyz', readyz(app, () => drain.active));
-  expressApp.get('/metrics', metricsEndpoint(app));
-  // CORS first: it answers preflights itself, before the pages' router would.
-  expressApp.use('/graphql', cors(app.config.corsOrigins));
-  // The IDE and explorer pages need no token: they ask for one and send it with their requests.
-  expressApp.use(webPages());
-  expressApp.use(
-    '/graphql',
-    authenticate(app, verify),
-    express.json({ limit: BODY_LIMIT }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const principal = principalOf(res);
-        return createContext(app, {
-          requestId: res.locals.requestId as string,
-          principal,
-          client: clientKey(principal.kind === 'user' ? principal.userId : undefined, req.socket.remoteAddress),
-        });
-      },
-    }),
-  );
-  expressApp.use(bodyErrors);
-  expressApp.use(((_error, _req, res, _next) => {
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-  }) as ErrorRequestHandler);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -18,7 +18,8 @@ const refusal = (where: string, node?: ASTNode) =>
     extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
   });
 
-export function badTextError(document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | undefined {
+/** A NUL or unpaired surrogate in the document's string literals (a fact of the document: callers may cache it). */
+export function documentTextError(document: DocumentNode): GraphQLError | undefined {
   let found: GraphQLError | undefined;
   visit(document, {
     [Kind.STRING](node) {
@@ -27,7 +28,11 @@ export function badTextError(document: DocumentNode, variables: Record<string, u
       return BREAK;
     },
   });
-  if (found) return found;
+  return found;
+}
+
+/** A NUL or unpaired surrogate anywhere in the variables (checked on every request). */
+export function variablesTextError(variables: Record<string, unknown> | null | undefined): GraphQLError | undefined {
   if (!variables) return undefined;
   const pending: Array<[string, unknown]> = Object.entries(variables).map(([name, value]) => [name, value]);
   for (let next = pending.pop(); next; next = pending.pop()) {
@@ -41,3 +46,6 @@ export function badTextError(document: DocumentNode, variables: Record<string, u
   return undefined;
 }
 
+export function badTextError(document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | undefined {
+  return documentTextError(document) ?? variablesTextError(variables);
+}
