@@ -29,6 +29,8 @@ import {
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 
@@ -132,13 +134,36 @@ function objectPlan(type: GraphQLObjectType, sets: readonly (SelectionSetNode | 
   };
 }
 
+type Compiled = ((payload: unknown, context: unknown) => ExecutionResult | undefined) | undefined;
+
+/** Plans by schema, operation and variables: subscribers of one operation share one (the server shares documents by text). */
+const plans = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, Map<string, Compiled>>>();
+
 /**
  * The result of each payload of the subscription root field `info` names
  * (called from its subscribe resolver, with its coerced `args`), or undefined
  * when the selection is not covered. The function itself answers undefined
  * for a payload it leaves to graphql-js.
  */
-export function compileSubscriptionResults(info: GraphQLResolveInfo, args: Record<string, unknown>): ((payload: unknown, context: unknown) => ExecutionResult | undefined) | undefined {
+export function compileSubscriptionResults(info: GraphQLResolveInfo, args: Record<string, unknown>): Compiled {
+  let forSchema = plans.get(info.schema);
+  if (!forSchema) {
+    forSchema = new WeakMap();
+    plans.set(info.schema, forSchema);
+  }
+  let forDocument = forSchema.get(info.operation);
+  if (!forDocument) {
+    forDocument = new Map();
+    forSchema.set(info.operation, forDocument);
+  }
+  const key = JSON.stringify(info.variableValues);
+  if (forDocument.has(key)) return forDocument.get(key);
+  const compiled = compile(info, args);
+  if (forDocument.size < 100) forDocument.set(key, compiled);
+  return compiled;
+}
+
+function compile(info: GraphQLResolveInfo, args: Record<string, unknown>): Compiled {
   if (info.fieldNodes.some((node) => (node.directives?.length ?? 0) > 0)) return undefined;
   const field = info.parentType.getFields()[info.fieldName];
   if (!field) return undefined;

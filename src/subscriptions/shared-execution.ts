@@ -16,12 +16,34 @@
  * over synchronously, so a live event costs each subscriber a filter check
  * and a socket write.
  */
-import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { FrameWriter, type FrameSink } from './frames.js';
 import { isPushable } from './pushable.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 const results = new WeakMap<object, Map<string, Result>>();
+
+/**
+ * Sharing keys, one string per distinct key however many subscribers hold it
+ * (thousands of idle subscribers of one operation keep one copy). Documents
+ * are printed once each (the WebSocket server hands equal texts the same one).
+ */
+const printed = new WeakMap<DocumentNode, string>();
+const keys = new Map<string, string>();
+
+function sharingKey(viewer: string, args: ExecutionArgs): string {
+  let text = printed.get(args.document);
+  if (text === undefined) {
+    text = print(args.document);
+    printed.set(args.document, text);
+  }
+  const key = `${viewer}\n${args.operationName ?? ''}\n${text}\n${JSON.stringify(args.variableValues ?? {})}`;
+  const known = keys.get(key);
+  if (known !== undefined) return known;
+  if (keys.size >= 10_000) keys.clear();
+  keys.set(key, key);
+  return key;
+}
 
 /**
  * A source may carry its own way to compute its payloads' results (a plan
@@ -52,7 +74,7 @@ export interface SharingOptions {
 export async function sharedSubscribe(args: ExecutionArgs, options: SharingOptions): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
-  const key = `${options.viewerOf(args.contextValue)}\n${args.operationName ?? ''}\n${print(args.document)}\n${JSON.stringify(args.variableValues ?? {})}`;
+  const key = sharingKey(options.viewerOf(args.contextValue), args);
   const own = (source as { [ownResults]?: OwnResults })[ownResults];
   const run = (payload: unknown) => {
     const contextValue = options.contextFor ? options.contextFor(args.contextValue) : args.contextValue;
