@@ -129,7 +129,7 @@ export class Appender {
     // Without events a retry is harmless: a recorded command id answers as a duplicate, snapshots are upserts.
     const first = batch?.events[0];
     if (!batch || !first || !outcomeUnknown(this.dialect, error)) throw error;
-    if (!(await batchCommitted(this.dialect, this.options.adapter, first.id, error))) throw error;
+    if (!(await batchCommitted(this.dialect, this.options.adapter, first, error))) throw error;
     this.committed(batch, undefined);
     return batch.results;
   }
