@@ -76,6 +76,9 @@ export async function catchUpRates(databaseUrl: string, events: number, rounds =
   const batched: number[] = [];
   const perEvent: number[] = [];
   try {
+    // Warm: a fresh server compiles its hot paths on the first replay, and the database's cache fills.
+    await rawSelectRate(databaseUrl);
+    await replayRate(server.wsUrl, Math.min(events, 20_000), 'batched');
     for (let round = 0; round < rounds; round++) {
       raw.push(await rawSelectRate(databaseUrl));
       batched.push(await replayRate(server.wsUrl, events, 'batched'));
@@ -95,4 +98,26 @@ export async function benchCatchUp(label: string, databaseUrl: string, events: n
     { name: `${label}: catch-up replay from 0, eventsAppended (maxBatch 1000)`, unit: 'events/s', value: rates.batched, baseline, baselineValue: rates.raw },
     { name: `${label}: catch-up replay from 0, eventAppended (per event)`, unit: 'events/s', value: rates.perEvent, baseline, baselineValue: rates.raw },
   ];
+}
+
+// `node --import tsx bench/catch-up.ts <databaseUrl> [rounds] [batched|per-event|both]`: on its own, on a log that exists.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.env.LEDGER_SERVER ??= 'dist'; // run `npx tsc -p tsconfig.build.json` first
+  const [databaseUrl, roundsText, forms = 'both'] = process.argv.slice(2) as [string, string?, string?];
+  const server = await spawnServer({ DATABASE_URL: databaseUrl, ...UNLIMITED });
+  const head = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ events(last: 1) { edges { node { position } } } }' }) });
+  const events = Number(((await head.json()) as { data: { events: { edges: Array<{ node: { position: string } }> } } }).data.events.edges[0]!.node.position);
+  const rows: Array<Record<string, number>> = [];
+  for (let round = 0; round < Number(roundsText ?? 3); round++) {
+    const row: Record<string, number> = { raw: await rawSelectRate(databaseUrl) };
+    if (forms !== 'per-event') row.batched = await replayRate(server.wsUrl, events, 'batched');
+    if (forms !== 'batched') row.perEvent = await replayRate(server.wsUrl, events, 'per-event');
+    rows.push(row);
+    console.log(JSON.stringify(row));
+  }
+  server.child.kill('SIGTERM');
+  await server.exited;
+  const keys = Object.keys(rows[0]!);
+  console.log(JSON.stringify({ events, median: Object.fromEntries(keys.map((key) => [key, Math.round(median(rows.map((row) => row[key]!)))])) }));
+  process.exit(0);
 }

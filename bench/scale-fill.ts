@@ -33,6 +33,7 @@ function movement(account: Account, n: number): NewEvent {
 
 export class ScaleLog {
   private accounts: Account[] = [];
+  private users: Array<{ id: string; version: number }> = [];
   private next = 0;
   private counter = 0;
 
@@ -63,6 +64,7 @@ export class ScaleLog {
     for (let i = 0; i < ACCOUNTS; i += 50) {
       const user = randomUUID();
       await this.app.store.append({ streamId: user, streamType: 'User', expectedVersion: 'no_stream', events: [{ type: 'user_registered', data: { userId: user, email: `${user}@example.com`, name: 'Scale' }, metadata: metadata(user) }] });
+      this.users.push({ id: user, version: 1 });
       await Promise.all(
         Array.from({ length: 50 }, async () => {
           const account: Account = { id: randomUUID(), owner: user, version: 0 };
@@ -76,12 +78,21 @@ export class ScaleLog {
     }
   }
 
-  /** Appends movements to the accounts in turn until the log holds `target` events. */
+  /** Appends movements to the accounts in turn until the log holds `target` events; about 1% are users' renames. */
   async fillTo(target: bigint): Promise<void> {
     for (;;) {
       const head = await this.app.store.headPosition();
       if (head >= target) return;
-      const missing = Number(target - head);
+      // One user renamed per round of up to 32 x 50 movements: User events spread along the whole log.
+      const user = this.users[this.counter % this.users.length]!;
+      const renamed = { type: 'user_updated', data: { userId: user.id, name: `Scale ${this.counter}` }, metadata: metadata(user.id) };
+      for (let i = 0; i < 16; i++) {
+        const result = await this.app.store.append({ streamId: user.id, streamType: 'User', expectedVersion: user.version, events: [renamed] });
+        if (result.status !== 'appended') throw new Error(`rename: ${result.status}`);
+        user.version = result.version;
+      }
+      const missing = Number(target - (await this.app.store.headPosition()));
+      if (missing <= 0) return;
       const appends = Math.min(32, Math.ceil(missing / PER_APPEND));
       await Promise.all(
         Array.from({ length: appends }, async (_, i) => {

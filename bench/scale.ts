@@ -49,7 +49,7 @@ async function timed(samples: number, run: (i: number) => Promise<void>): Promis
 const p99 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
 const perSecond = (sorted: number[]) => 1000 / median(sorted);
 
-/** 64 writers appending one event each time, 30 times each (about 2,000 events: a fifth of the smallest log). */
+/** 64 writers appending one event each time, 30 times each (about 2,000 events: a fifth of the smallest log); the best of two. */
 async function appendRate(app: App): Promise<number> {
   const started = performance.now();
   const run = Math.random().toString(36).slice(2, 8);
@@ -68,6 +68,12 @@ async function appendRate(app: App): Promise<number> {
   );
   return (64 * 30) / ((performance.now() - started) / 1000);
 }
+
+const bestOf = async (times: number, measure: () => Promise<number>) => {
+  let best = 0;
+  for (let i = 0; i < times; i++) best = Math.max(best, await measure());
+  return best;
+};
 
 /** Database bytes (SQLite: the file after a checkpoint, free pages left out; PostgreSQL: the ledger's tables with their indexes). */
 async function databaseBytes(databaseUrl: string): Promise<number> {
@@ -126,6 +132,7 @@ async function measure(app: App, databaseUrl: string, head: bigint): Promise<Rec
 async function depositRate(databaseUrl: string): Promise<number> {
   const server = await spawnServer({ DATABASE_URL: databaseUrl, PG_POOL_SIZE: '20', ...UNLIMITED });
   try {
+    await runLoad(server.url, 16, 1, 'deposit'); // warm: a fresh process compiles its hot paths first
     const deposits = await runLoad(server.url, 16, 2, 'deposit');
     if (deposits.errors > 0) throw new Error(`${deposits.errors} deposits failed`);
     return deposits.count / deposits.seconds;
@@ -157,11 +164,11 @@ export async function runScale(freshPostgres: (name: string) => Promise<string>)
         const head = await app.store.headPosition();
         process.stderr.write(`  ${backend}: ${head} events (filled in ${((performance.now() - t0) / 1000).toFixed(0)} s) ... `);
         const figures = await measure(app, databaseUrl, head);
-        const catchUp = await catchUpRates(databaseUrl, Number(head), 1, false);
+        const catchUp = await catchUpRates(databaseUrl, Number(head), 2, false);
         figures['catch-up events/s (eventsAppended)'] = catchUp.batched;
         figures['catch-up, raw SELECT rows/s'] = catchUp.raw;
         // Writes last: they add a few thousand events, which the next size's fill counts.
-        figures['appends/s, 64 writers'] = await appendRate(app);
+        figures['appends/s, 64 writers'] = await bestOf(2, () => appendRate(app));
         figures['GraphQL deposits/s, K=16'] = await depositRate(databaseUrl);
         points.push({ backend, size, events: Number(head), figures });
         process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
