@@ -7,6 +7,7 @@
  *
  *   node --import tsx bench/plans.ts <sqlite-url> <postgres-url>   (databases that hold a log, e.g. the scale run's)
  */
+import pg from 'pg';
 import { openEventStore } from '../src/eventstore/open.js';
 import { LogReads } from '../src/eventstore/log-reads.js';
 import { readStreamPages } from '../src/eventstore/stream-pages.js';
@@ -80,10 +81,22 @@ async function plans(url: string): Promise<Map<string, string[]>> {
     const [owner] = await store.reader.query<{ owner_id: string }>('SELECT owner_id FROM accounts LIMIT 1');
     const sample = { streamId: event!.streamId, version: event!.version, position: event!.position, at: event!.timestamp, actor: owner?.owner_id ?? '' };
     const result = new Map<string, string[]>();
+    // PostgreSQL reads a table of one page (log_head, and snapshots or command ids while few) rather than its
+    // index; plans are taken with sequential scans off, to show the index each query has once its table grows.
+    const client = dialect === 'postgresql' ? new pg.Client({ connectionString: url }) : undefined;
+    await client?.connect();
+    await client?.query('SET enable_seqscan = off');
     for (const query of await queriesOf(dialect, sample)) {
-      const rows = await store.reader.query<Record<string, unknown>>(`${dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN (COSTS OFF)'} ${query.sql}`, query.params);
-      result.set(query.name, rows.map((row) => String(dialect === 'sqlite' ? row.detail : row['QUERY PLAN'])));
+      if (client) {
+        let n = 0;
+        const { rows } = await client.query(`EXPLAIN (COSTS OFF) ${query.sql.replace(/\?/g, () => `$${++n}`)}`, query.params.map((value) => (typeof value === 'bigint' ? value.toString() : value)));
+        result.set(query.name, rows.map((row: Record<string, unknown>) => String(row['QUERY PLAN'])));
+      } else {
+        const rows = await store.reader.query<Record<string, unknown>>(`EXPLAIN QUERY PLAN ${query.sql}`, query.params);
+        result.set(query.name, rows.map((row) => String(row.detail)));
+      }
     }
+    await client?.end();
     return result;
   } finally {
     await store.close();

@@ -1,7 +1,9 @@
 /**
- * The scale curves as SVG: one panel per database, the log's size on a
- * logarithmic x axis (10k, 100k, 1M events), each measurement as its value
- * over its value at 10k (1.00 = flat; the band is the target, within 20%).
+ * The scale curves as SVG: one small chart per measurement, the log's size
+ * on a logarithmic x axis (10k, 100k, 1M events), a line per database. Each
+ * point is how the measurement compares with itself at 10k, turned so that
+ * up is better: value / value at 10k for rates, the inverse for times and
+ * bytes. 1.0 = as at 10k; the shaded band is the target (within 20%).
  */
 export interface ScalePoint {
   backend: 'sqlite' | 'postgresql';
@@ -10,48 +12,46 @@ export interface ScalePoint {
   figures: Record<string, number>;
 }
 
-const COLORS = ['#2b6cb0', '#c05621', '#2f855a', '#6b46c1', '#b7791f', '#c53030', '#319795', '#4a5568', '#d53f8c', '#718096', '#2c7a7b'];
+const LINES = { sqlite: '#2b6cb0', postgresql: '#c05621' } as const;
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const lowerIsBetter = (name: string) => name.includes(', ms') || name.startsWith('bytes');
 
 export function scaleChart(points: readonly ScalePoint[]): string {
   const names = [...new Set(points.flatMap((point) => Object.keys(point.figures)))].filter((name) => name !== 'event JSON bytes' && !name.startsWith('catch-up, raw'));
   const sizes = [...new Set(points.map((point) => point.size))].sort((a, b) => a - b);
-  const panel = { width: 420, height: 260, top: 40, left: 60 };
+  const cell = { width: 235, height: 150, plotWidth: 170, plotHeight: 90, left: 40, top: 30 };
+  const columns = 4;
   const yMax = 2;
-  const x = (size: number) => panel.left + ((Math.log10(size) - Math.log10(sizes[0]!)) / Math.max(1e-9, Math.log10(sizes.at(-1)!) - Math.log10(sizes[0]!))) * (panel.width - 80);
-  const y = (ratio: number) => panel.top + panel.height - (Math.min(ratio, yMax) / yMax) * panel.height;
+  const span = Math.max(1e-9, Math.log10(sizes.at(-1)!) - Math.log10(sizes[0]!));
+  const x = (size: number) => cell.left + ((Math.log10(size) - Math.log10(sizes[0]!)) / span) * cell.plotWidth;
+  const y = (ratio: number) => cell.top + cell.plotHeight - (Math.min(Math.max(ratio, 0), yMax) / yMax) * cell.plotHeight;
   const parts: string[] = [];
-  (['sqlite', 'postgresql'] as const).forEach((backend, column) => {
-    const dx = column * (panel.width + 40);
-    const mine = points.filter((point) => point.backend === backend);
-    const base = mine.find((point) => point.size === sizes[0]);
-    if (!base) return;
-    parts.push(`<g transform="translate(${dx},0)">`);
-    parts.push(`<text x="${panel.left}" y="24" font-size="13" font-weight="bold">${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: value / value at ${sizes[0]!.toLocaleString('en-US')} events</text>`);
-    parts.push(`<rect x="${panel.left}" y="${y(1.2)}" width="${panel.width - 80}" height="${y(0.8) - y(1.2)}" fill="#e6fffa"/>`);
-    for (const tick of [0, 0.5, 1, 1.5, 2]) {
-      parts.push(`<line x1="${panel.left}" x2="${panel.left + panel.width - 80}" y1="${y(tick)}" y2="${y(tick)}" stroke="${tick === 1 ? '#333' : '#ddd'}"/>`);
-      parts.push(`<text x="${panel.left - 6}" y="${y(tick) + 4}" font-size="10" text-anchor="end">${tick.toFixed(1)}</text>`);
+  names.forEach((name, index) => {
+    const dx = (index % columns) * cell.width;
+    const dy = 40 + Math.floor(index / columns) * cell.height;
+    parts.push(`<g transform="translate(${dx},${dy})">`);
+    parts.push(`<text x="${cell.left}" y="16" font-size="10.5">${escape(name.length > 42 ? `${name.slice(0, 40)}...` : name)}</text>`);
+    parts.push(`<rect x="${cell.left}" y="${y(1.2)}" width="${cell.plotWidth}" height="${y(0.8) - y(1.2)}" fill="#e6fffa"/>`);
+    for (const tick of [0, 1, 2]) {
+      parts.push(`<line x1="${cell.left}" x2="${cell.left + cell.plotWidth}" y1="${y(tick)}" y2="${y(tick)}" stroke="${tick === 1 ? '#555' : '#ddd'}"/>`);
+      parts.push(`<text x="${cell.left - 4}" y="${y(tick) + 3}" font-size="9" text-anchor="end">${tick.toFixed(1)}</text>`);
     }
-    for (const size of sizes) parts.push(`<text x="${x(size)}" y="${panel.top + panel.height + 16}" font-size="10" text-anchor="middle">${size >= 1e6 ? `${size / 1e6}M` : `${size / 1e3}k`}</text>`);
-    names.forEach((name, i) => {
-      const line = mine
-        .filter((point) => point.figures[name] !== undefined)
-        .map((point) => `${x(point.size).toFixed(1)},${y(point.figures[name]! / base.figures[name]!).toFixed(1)}`)
-        .join(' ');
-      parts.push(`<polyline points="${line}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2"/>`);
-    });
+    for (const size of sizes) parts.push(`<text x="${x(size)}" y="${cell.top + cell.plotHeight + 12}" font-size="9" text-anchor="middle">${size >= 1e6 ? `${size / 1e6}M` : `${size / 1e3}k`}</text>`);
+    for (const backend of ['sqlite', 'postgresql'] as const) {
+      const mine = points.filter((point) => point.backend === backend && point.figures[name] !== undefined);
+      const base = mine.find((point) => point.size === sizes[0]);
+      if (!base) continue;
+      const ratio = (value: number) => (lowerIsBetter(name) ? base.figures[name]! / value : value / base.figures[name]!);
+      const line = mine.map((point) => `${x(point.size).toFixed(1)},${y(ratio(point.figures[name]!)).toFixed(1)}`).join(' ');
+      parts.push(`<polyline points="${line}" fill="none" stroke="${LINES[backend]}" stroke-width="2"/>`);
+    }
     parts.push('</g>');
   });
-  const legendTop = panel.top + panel.height + 36;
-  names.forEach((name, i) => {
-    const lx = 20 + (i % 2) * 440;
-    const ly = legendTop + Math.floor(i / 2) * 16;
-    parts.push(`<rect x="${lx}" y="${ly - 9}" width="14" height="4" fill="${COLORS[i % COLORS.length]}"/><text x="${lx + 20}" y="${ly - 4}" font-size="11">${escape(name)}</text>`);
-  });
-  const height = legendTop + Math.ceil(names.length / 2) * 16 + 10;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * panel.width + 60}" height="${height}" font-family="sans-serif">
+  const height = 40 + Math.ceil(names.length / columns) * cell.height;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${columns * cell.width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
+<text x="10" y="16" font-size="12">Each measurement against itself at ${sizes[0]!.toLocaleString('en-US')} events (up = better: rates as value / value at 10k, times and bytes inverted).</text>
+<text x="10" y="31" font-size="12"><tspan fill="${LINES.sqlite}">■ SQLite</tspan>   <tspan fill="${LINES.postgresql}">■ PostgreSQL</tspan>   shaded: within 20% (the target)</text>
 ${parts.join('\n')}
 </svg>
 `;
