@@ -26,6 +26,7 @@ const config: CodegenConfig = {
           AccountSummary: '../../accounts/read-model.js#AccountSummaryView',
           User: '../../users/view.js#UserView',
           Event: '../../eventstore/types.js#StoredEvent',
+          EventBatch: '../../subscriptions/event-batches.js#StoredEventBatch',
         },
       },
     },

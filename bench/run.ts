@@ -9,14 +9,16 @@
 import { rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { benchAppends } from './appends.js';
 import { benchGraphQL } from './graphql.js';
 import { benchTimeTravel } from './time-travel.js';
-import { benchCatchUp, benchSubscriptions } from './subscriptions.js';
+import { benchSubscriptions } from './subscriptions.js';
 import { benchCeiling, benchTravelOverHttp } from './ceiling.js';
 import { ensurePeers } from './peers.js';
+import { benchCatchUp } from './catch-up.js';
+import { benchFanOut } from './fanout.js';
+import { benchMultiProcess } from './multiprocess.js';
 import { report, type Measurement } from './report.js';
 
 const quick = process.argv.includes('--quick');
@@ -44,32 +46,11 @@ function freshSqlite(name: string): string {
   return `file:${join(scratch, name, 'ledger.db')}`;
 }
 
-/** Rows per second reading the whole log straight from the database, in pages of 1000. */
-async function rawReadRate(databaseUrl: string): Promise<number> {
-  const started = performance.now();
-  let rows = 0;
-  if (databaseUrl.startsWith('file:')) {
-    const db = new Database(databaseUrl.slice('file:'.length), { readonly: true });
-    const page = db.prepare('SELECT * FROM events WHERE "position" > ? ORDER BY "position" LIMIT 1000');
-    for (let after = 0; ; ) {
-      const result = page.all(after) as Array<{ position: number }>;
-      if (result.length === 0) break;
-      rows += result.length;
-      after = result[result.length - 1]!.position;
-    }
-    db.close();
-  } else {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    for (let after = '0'; ; ) {
-      const result = await client.query('SELECT * FROM events WHERE "position" > $1 ORDER BY "position" LIMIT 1000', [after]);
-      if (result.rows.length === 0) break;
-      rows += result.rows.length;
-      after = result.rows[result.rows.length - 1].position;
-    }
-    await client.end();
-  }
-  return rows / ((performance.now() - started) / 1000);
+if (process.argv.includes('--scale')) {
+  // How cost grows with the log (bench/scale.ts): its own run and its own files.
+  const { runScale, writeScaleTable } = await import('./scale.js');
+  writeScaleTable(await runScale(freshPostgres));
+  process.exit(0);
 }
 
 rmSync(scratch, { recursive: true, force: true });
@@ -106,7 +87,12 @@ await step('time travel on PostgreSQL', () => benchTimeTravel('postgresql', trav
 const subscription = { subscribers: 1000, events: quick ? 50 : 200, perSecond: 10 };
 await step('subscriptions on SQLite', () => benchSubscriptions('sqlite', freshSqlite('subscriptions'), { ...subscription, twoProcesses: false }));
 await step('subscriptions on PostgreSQL, 2 processes', async () => benchSubscriptions('postgresql', await freshPostgres('ledger_bench_subs'), { ...subscription, twoProcesses: true }));
-await step('catch-up on SQLite', async () => benchCatchUp('sqlite', travelSqlite, streamLength, await rawReadRate(travelSqlite)));
-await step('catch-up on PostgreSQL', async () => benchCatchUp('postgresql', travelPg, streamLength, await rawReadRate(travelPg)));
+await step('catch-up on SQLite', () => benchCatchUp('sqlite', travelSqlite, streamLength, quick ? 1 : 3));
+await step('catch-up on PostgreSQL', () => benchCatchUp('postgresql', travelPg, streamLength, quick ? 1 : 3));
+const fanOut = { events: quick ? 50 : 100, perSecond: 10, rounds: quick ? 1 : 3 };
+await step('fan-out, 1,000 subscribers on SQLite', () => benchFanOut('sqlite', freshSqlite('fanout'), { ...fanOut, subscribers: 1000, processes: 1, memoryUrl: freshSqlite('fanout-memory') }));
+await step('fan-out, 10,000 subscribers on SQLite', () => benchFanOut('sqlite', freshSqlite('fanout-10k'), { ...fanOut, rounds: 1, subscribers: 10_000, processes: 1, p99Target: 250 }));
+await step('fan-out, 10,000 subscribers on PostgreSQL, 2 processes', async () => benchFanOut('postgresql', await freshPostgres('ledger_bench_fanout'), { ...fanOut, rounds: 1, subscribers: 10_000, processes: 2, p99Target: 250 }));
+await step('deposits through 1 and 2 processes on PostgreSQL', async () => benchMultiProcess(await freshPostgres('ledger_bench_mp'), { seconds, rounds: quick ? 1 : 3 }));
 
 report(results, { quick, seconds });

@@ -37,6 +37,19 @@ import type { AppendRequest, CommandRecord, InlineProjection, SqlExecutor } from
 
 /** Streams probed per version query. */
 const PROBE_CHUNK = 100;
+/** writePredicted's answer when another writer had moved the head. */
+const HEAD_MOVED = Symbol('head moved');
+/** Thrown inside writeLockedFirst's transaction (rolling it back) when the batch cannot be one statement. */
+const NOT_PLANNED = new Error('not plannable as one statement');
+
+interface OneStatement {
+  statement: Statement;
+  batch: Decided;
+  /** The batch's streams after it. */
+  streams: Map<string, StreamState>;
+  /** The head's timestamp after it. */
+  lastTimestamp: Date;
+}
 
 export interface AppenderOptions {
   dialect: Dialect;
@@ -66,6 +79,10 @@ export class Appender {
   private skipPredicted = 0;
   /** False once the database turned out to lack ledger_claim_head. */
   private predictable = true;
+  /** Batches still to send with the head lock taken first, because another process keeps moving the head. */
+  private lockFirst = 0;
+  /** Versions of the streams this store wrote or probed last (checked under the head lock before use). */
+  private streamsSeen = new Map<string, StreamState>();
 
   constructor(private readonly options: AppenderOptions) {
     this.dialect = options.dialect;
@@ -88,6 +105,12 @@ export class Appender {
         if (this.skipPredicted > 0) this.skipPredicted--;
         else {
           const results = await this.writePredicted(items, sent);
+          if (results && results !== HEAD_MOVED) return results;
+        }
+        // Another process moved the head (now or lately): the same statement, under the head lock taken first.
+        if (this.lockFirst > 0) {
+          this.lockFirst--;
+          const results = await this.writeLockedFirst(items, sent);
           if (results) return results;
         }
       }
@@ -106,7 +129,7 @@ export class Appender {
     // Without events a retry is harmless: a recorded command id answers as a duplicate, snapshots are upserts.
     const first = batch?.events[0];
     if (!batch || !first || !outcomeUnknown(this.dialect, error)) throw error;
-    if (!(await batchCommitted(this.dialect, this.options.adapter, first.id, error))) throw error;
+    if (!(await batchCommitted(this.dialect, this.options.adapter, first, error))) throw error;
     this.committed(batch, undefined);
     return batch.results;
   }
@@ -169,51 +192,15 @@ export class Appender {
    * the function raises, the statement writes nothing, and undefined is
    * returned: the batch then takes the locked path, which decides it afresh.
    */
-  private async writePredicted(items: WriteItem[], sent: { batch?: Decided | undefined }): Promise<WriteResult[] | undefined> {
+  private async writePredicted(items: WriteItem[], sent: { batch?: Decided | undefined }): Promise<WriteResult[] | typeof HEAD_MOVED | undefined> {
     const predicted = this.prediction;
     if (!predicted) return undefined;
-    // Read models that need a read inside the transaction cannot travel in one statement.
-    if (this.projections.some((projection) => !projection.appendStatements)) return undefined;
-    const streams = new Map<string, StreamState>();
-    const checks = new Map<string, StreamState>();
-    for (const item of items) {
-      if (item.kind !== 'append' || checks.has(item.request.streamId)) continue;
-      const { streamId, streamType, expectedVersion } = item.request;
-      const known = predicted.streams.get(streamId);
-      if (known) {
-        streams.set(streamId, { ...known });
-        checks.set(streamId, known);
-      } else if (expectedVersion === 'any') {
-        return undefined; // Nothing to predict from: the locked path probes it.
-      } else {
-        const version = expectedVersion === 'no_stream' ? 0 : expectedVersion;
-        if (version > 0) streams.set(streamId, { version, type: streamType });
-        checks.set(streamId, { version, type: streamType });
-      }
-    }
-    const timestamp = nextTimestamp(this.clock(), predicted.lastTimestamp);
-    // Command ids are not predicted: one already recorded fails the statement on the primary key.
-    const batch = decide(items, predicted.head, timestamp, streams, new Map());
-    const moved = batch.events.length > 0;
-    const projected = moved ? this.projections.flatMap((projection) => projection.appendStatements!(this.dialect, batch.events)) : [];
-    const predictedStreams = [...checks];
-    const claim: Statement = {
-      sql: 'SELECT ledger_claim_head(?, ?, ?, ?, ?, ?) AS "position"',
-      params: [
-        predicted.head,
-        batch.head,
-        moved ? timestamp : null,
-        predictedStreams.map(([id]) => id),
-        predictedStreams.map(([, stream]) => stream.version),
-        predictedStreams.map(([, stream]) => stream.type),
-      ],
-    };
-    const statement = claimedStatement(claim, [...projected, ...this.batchWrites(items, batch, timestamp)], this.notice(batch));
-    if (!statement) return undefined;
+    const plan = this.oneStatement(items, predicted.head, predicted.lastTimestamp, predicted.streams);
+    if (!plan) return undefined;
     this.prediction = undefined;
-    sent.batch = batch;
+    sent.batch = plan.batch;
     try {
-      await this.writer.execute(statement.sql, statement.params);
+      await this.writer.execute(plan.statement.sql, plan.statement.params);
     } catch (error) {
       const code = serverErrorCode(error);
       if (code === '42883') {
@@ -227,12 +214,93 @@ export class Appender {
       // Back off for a while (1, 3, 7, ... batches) when this keeps happening.
       this.predictionMisses = Math.min(this.predictionMisses + 1, 6);
       this.skipPredicted = 2 ** this.predictionMisses - 1;
-      return undefined;
+      if (code !== 'LDG01') return undefined;
+      this.lockFirst = this.skipPredicted + 1;
+      return HEAD_MOVED;
     }
     this.predictionMisses = 0;
     this.stats.oneStatement++;
-    this.committed(batch, { head: batch.head, lastTimestamp: moved ? timestamp : predicted.lastTimestamp, streams: mergeStreams(predicted.streams, streams) });
-    return batch.results;
+    this.committed(plan.batch, { head: plan.batch.head, lastTimestamp: plan.lastTimestamp, streams: mergeStreams(predicted.streams, plan.streams) });
+    return plan.batch.results;
+  }
+
+  /**
+   * With several processes writing, a prediction of the head is mostly wrong
+   * (the other process committed meanwhile): the batch then takes the head
+   * lock first (BEGIN, the lock, which reads the head), and sends the same
+   * one statement as `writePredicted` with the head it read, streams checked
+   * by `ledger_claim_head` as there, then COMMIT. The lock is held for two
+   * round trips instead of the locked path's four. Undefined (nothing
+   * written) when a stream or command id is not where this store saw it:
+   * the locked path then probes them.
+   */
+  private async writeLockedFirst(items: WriteItem[], sent: { batch?: Decided | undefined }): Promise<WriteResult[] | undefined> {
+    sent.batch = undefined;
+    this.prediction = undefined;
+    let plan: OneStatement | undefined;
+    try {
+      plan = await inTransaction(this.dialect, this.options.adapter, async (sql) => {
+        const [headRow] = await sql.query<{ position: unknown; last_timestamp: unknown }>(
+          'UPDATE log_head SET "position" = "position" WHERE id = 1 RETURNING "position", last_timestamp',
+        );
+        if (!headRow) throw new Error('The log head row is missing: the database was not migrated');
+        const found = this.oneStatement(items, toBigInt(headRow.position), toDate(headRow.last_timestamp), this.streamsSeen);
+        if (!found) throw NOT_PLANNED;
+        sent.batch = found.batch;
+        await sql.execute(found.statement.sql, found.statement.params);
+        return found;
+      });
+    } catch (error) {
+      const code = serverErrorCode(error);
+      if (error !== NOT_PLANNED && (code === undefined || !ROLLED_BACK.has(code))) throw error;
+      sent.batch = undefined;
+      return undefined;
+    }
+    this.stats.oneStatement++;
+    this.committed(plan.batch, { head: plan.batch.head, lastTimestamp: plan.lastTimestamp, streams: mergeStreams(this.streamsSeen, plan.streams) });
+    return plan.batch.results;
+  }
+
+  /**
+   * The batch as one statement on the log as given (head, its timestamp, the
+   * versions of streams; a stream not given is taken to be at the expected
+   * version the request gives): `ledger_claim_head` first, checking under
+   * the head lock that the head and every stream are as given, then the
+   * writes. Undefined when it cannot be (a stream with nothing to go by, a
+   * read model that needs a read, too many parameters).
+   */
+  private oneStatement(items: WriteItem[], head: bigint, lastTimestamp: Date, known: ReadonlyMap<string, StreamState>): OneStatement | undefined {
+    // Read models that need a read inside the transaction cannot travel in one statement.
+    if (this.projections.some((projection) => !projection.appendStatements)) return undefined;
+    const streams = new Map<string, StreamState>();
+    const checks = new Map<string, StreamState>();
+    for (const item of items) {
+      if (item.kind !== 'append' || checks.has(item.request.streamId)) continue;
+      const { streamId, streamType, expectedVersion } = item.request;
+      const seen = known.get(streamId);
+      if (seen) {
+        streams.set(streamId, { ...seen });
+        checks.set(streamId, seen);
+      } else if (expectedVersion === 'any') {
+        return undefined; // Nothing to predict from: the locked path probes it.
+      } else {
+        const version = expectedVersion === 'no_stream' ? 0 : expectedVersion;
+        if (version > 0) streams.set(streamId, { version, type: streamType });
+        checks.set(streamId, { version, type: streamType });
+      }
+    }
+    const timestamp = nextTimestamp(this.clock(), lastTimestamp);
+    // Command ids are not predicted: one already recorded fails the statement on the primary key.
+    const batch = decide(items, head, timestamp, streams, new Map());
+    const moved = batch.events.length > 0;
+    const projected = moved ? this.projections.flatMap((projection) => projection.appendStatements!(this.dialect, batch.events)) : [];
+    const checked = [...checks];
+    const claim: Statement = {
+      sql: 'SELECT ledger_claim_head(?, ?, ?, ?, ?, ?) AS "position"',
+      params: [head, batch.head, moved ? timestamp : null, checked.map(([id]) => id), checked.map(([, stream]) => stream.version), checked.map(([, stream]) => stream.type)],
+    };
+    const statement = claimedStatement(claim, [...projected, ...this.batchWrites(items, batch, timestamp)], this.notice(batch));
+    return statement && { statement, batch, streams, lastTimestamp: moved ? timestamp : lastTimestamp };
   }
 
   /** The batch's inserts and checkpoints (the head update and read models are added by each path). */
@@ -251,7 +319,11 @@ export class Appender {
 
   /** After a commit: remembers where the log now is (PostgreSQL; unknown after a lost connection), counts the commit, wakes listeners. */
   private committed(batch: Decided, prediction: Prediction | undefined): void {
-    if (this.dialect === 'postgresql') this.prediction = prediction;
+    if (this.dialect === 'postgresql') {
+      // Streams seen before stay known: a stale one is caught by ledger_claim_head, never trusted.
+      if (prediction && prediction.streams !== this.streamsSeen) prediction.streams = mergeStreams(this.streamsSeen, prediction.streams);
+      this.prediction = prediction;
+    }
     this.stats.commits++;
     if (batch.events.length > 0) this.options.onCommitted(batch.head);
   }

@@ -4,7 +4,10 @@
  */
 import { COMMAND_COLUMNS, toCommandRecord, toSnapshot, type CommandRow, type SnapshotRow } from './rows.js';
 import { EVENT_COLUMNS, placeholders, toBigInt, toNumber, toStoredEvent, type EventRow } from './sql.js';
+import { FIRST_POSITION_PARAMS, firstPositionFrom, streamVersionAt } from './time-bounds.js';
 import type { CommandRecord, EventSchemas, ReadLogOptions, ReadStreamOptions, Snapshot, SnapshotKind, SqlExecutor, StoredEvent } from './types.js';
+
+const timeParams = (time: Date) => Array.from({ length: FIRST_POSITION_PARAMS }, () => time);
 
 export class LogReads {
   constructor(
@@ -49,18 +52,24 @@ export class LogReads {
   }
 
   async streamVersion(streamId: string, at?: Date): Promise<number> {
-    const rows =
-      at === undefined
-        ? await this.reader.query<{ version: unknown }>('SELECT MAX(version) AS version FROM events WHERE stream_id = ?', [streamId])
-        : await this.reader.query<{ version: unknown }>('SELECT MAX(version) AS version FROM events WHERE stream_id = ? AND "timestamp" <= ?', [streamId, at]);
+    const { sql, params } = at === undefined ? { sql: 'SELECT MAX(version) AS version FROM events WHERE stream_id = ?', params: [streamId] } : streamVersionAt(streamId, at);
+    const rows = await this.reader.query<{ version: unknown }>(sql, params);
     const version = rows[0]?.version;
     return version === null || version === undefined ? 0 : toNumber(version);
   }
 
   async readLog(options: ReadLogOptions): Promise<StoredEvent[]> {
-    const conditions = ['"position" > ?'];
+    // Time bounds become position bounds (time-bounds.ts), folded into one range on the primary key.
+    const greatest = this.reader.dialect === 'postgresql' ? 'GREATEST' : 'MAX';
+    const least = this.reader.dialect === 'postgresql' ? 'LEAST' : 'MIN';
+    const conditions = [options.since === undefined ? '"position" > ?' : `"position" >= ${greatest}(CAST(? AS BIGINT) + 1, ${firstPositionFrom(false)})`];
     const params: unknown[] = [options.afterPosition ?? 0n];
-    if (options.upToPosition !== undefined) {
+    if (options.since !== undefined) params.push(...timeParams(options.since));
+    if (options.until !== undefined) {
+      conditions.push(`"position" < ${options.upToPosition === undefined ? firstPositionFrom(true) : `${least}(CAST(? AS BIGINT) + 1, ${firstPositionFrom(true)})`}`);
+      if (options.upToPosition !== undefined) params.push(options.upToPosition);
+      params.push(...timeParams(options.until));
+    } else if (options.upToPosition !== undefined) {
       conditions.push('"position" <= ?');
       params.push(options.upToPosition);
     }
@@ -76,14 +85,6 @@ export class LogReads {
       if (options.types.length === 0) return [];
       conditions.push(`type IN (${placeholders(options.types.length)})`);
       params.push(...options.types);
-    }
-    if (options.since !== undefined) {
-      conditions.push('"timestamp" >= ?');
-      params.push(options.since);
-    }
-    if (options.until !== undefined) {
-      conditions.push('"timestamp" <= ?');
-      params.push(options.until);
     }
     params.push(options.limit);
     const rows = await this.reader.query<EventRow>(

@@ -14,6 +14,7 @@
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { serverErrorCode } from './prediction.js';
 import { inTransaction, type Dialect } from './sql.js';
+import type { StoredEvent } from './types.js';
 
 /** How long the check waits for the head lock before giving up (the outcome then stays unknown). */
 const LOCK_TIMEOUT = '5s';
@@ -27,17 +28,18 @@ export function outcomeUnknown(dialect: Dialect, error: unknown): boolean {
 }
 
 /**
- * Whether the batch that decided `eventId` committed, asked on a fresh
- * connection of `writer`. Throws UnknownOutcomeError when even that cannot
- * be told (the database is unreachable, or the head lock stays taken).
+ * Whether the batch that decided `event` (its first) committed, asked on a
+ * fresh connection of `writer`. Throws UnknownOutcomeError when even that
+ * cannot be told (the database is unreachable, or the head lock stays taken).
  */
-export async function batchCommitted(dialect: Dialect, writer: SqlDriverAdapter, eventId: string, cause: unknown): Promise<boolean> {
+export async function batchCommitted(dialect: Dialect, writer: SqlDriverAdapter, event: Pick<StoredEvent, 'id' | 'streamId' | 'version'>, cause: unknown): Promise<boolean> {
   try {
     return await inTransaction(dialect, writer, async (sql) => {
       await sql.execute(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
       // Every append takes this lock first and keeps it until it ends: once granted, the lost one has ended.
       await sql.query('SELECT "position" FROM log_head WHERE id = 1 FOR UPDATE');
-      return (await sql.query('SELECT 1 AS found FROM events WHERE id = ?', [eventId])).length > 0;
+      // Its place in its stream (a unique key) holds it, or another writer's event, or nothing.
+      return (await sql.query('SELECT 1 AS found FROM events WHERE stream_id = ? AND version = ? AND id = ?', [event.streamId, event.version, event.id])).length > 0;
     });
   } catch {
     throw new UnknownOutcomeError(cause);

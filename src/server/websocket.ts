@@ -14,7 +14,7 @@
  */
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { CloseCode as ProtocolCloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -24,7 +24,9 @@ import type { TokenVerifier } from '../auth/verify.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { formatGraphQLError } from '../graphql/errors.js';
+import { documentCache } from '../graphql/document-cache.js';
 import { sharedSubscribe } from '../subscriptions/shared-execution.js';
+import type { FrameSink } from '../subscriptions/frames.js';
 import { CloseCode } from '../subscriptions/close-codes.js';
 import { originAllowed } from './cors.js';
 import { SHUTTING_DOWN } from './drain.js';
@@ -81,6 +83,9 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
   let liveSubscriptions = 0;
   const perClient = new Map<string, number>();
   const logError = (requestId?: string) => (cause: unknown) => log.error({ requestId, err: cause }, 'unexpected error');
+  // Each subscription's results are written to its socket by the subscriptions layer (one JSON per shared result).
+  const sinks = new WeakMap<object, FrameSink>();
+  const checkDocument = documentCache(options.schema, options.rules, options.maxTokens ?? 10_000);
 
   const cleanup = useServer(
     {
@@ -96,6 +101,7 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
           },
           onStart: () => liveSubscriptions++,
           onEnd: () => liveSubscriptions--,
+          sink: sinks.get(args.contextValue as object),
         }),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? 3_000,
       onConnect: async (ctx) => {
@@ -142,7 +148,7 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
         if (open <= 0) perClient.delete(connection.client);
         else perClient.set(connection.client, open);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const connection = connections.get(ctx);
         if (!connection) return [new GraphQLError('Connection not initialised')];
         // graphql-ws has already entered this operation in ctx.subscriptions.
@@ -151,32 +157,36 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
           const cause = new DomainError(ErrorCode.LimitExceeded, `Too many operations on this connection: at most ${config.maxSubscriptionsPerConnection}`, { limit: 'subscriptions' });
           return [new GraphQLError(cause.message, { originalError: cause })];
         }
-        let document;
+        let checked;
         try {
-          document = parse(payload.query, { maxTokens: options.maxTokens ?? 10_000 });
+          checked = checkDocument(payload.query);
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
         }
-        const errors = validate(options.schema, document, [...specifiedRules, ...options.rules]);
-        if (errors.length > 0) {
-          countRuleRefusals(metrics, errors);
-          return errors;
+        if (checked.errors) {
+          countRuleRefusals(metrics, checked.errors);
+          return [...checked.errors];
         }
+        const document = checked.document;
         if (!getOperationAST(document, payload.operationName)) return [new GraphQLError('Unknown operation name', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
         const refused = options.guard({ document, operationName: payload.operationName, variables: payload.variables, client: connection.client });
         if (refused) return [refused];
-        return {
-          schema: options.schema,
-          document,
-          variableValues: payload.variables ?? undefined,
-          operationName: payload.operationName ?? undefined,
-          contextValue: createContext(app, {
-            requestId: randomUUID(),
-            principal: connection.principal,
-            client: connection.client,
-            closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
-          }),
-        };
+        const socket = ctx.extra.socket;
+        const contextValue = createContext(app, {
+          requestId: randomUUID(),
+          principal: connection.principal,
+          client: connection.client,
+          closeConnection: (code, reason) => socket.close(code, reason),
+        });
+        const log = logError(contextValue.requestId);
+        sinks.set(contextValue, {
+          id,
+          send: (frame, written) => (socket.readyState === socket.OPEN ? socket.send(frame, written) : written()),
+          format: (result) => (result.errors ? { ...result, errors: result.errors.map((error) => formatGraphQLError(error, log)) } : result),
+          bufferLimit: config.subscriptionBuffer,
+          tooSlow: () => socket.close(CloseCode.SlowConsumer, 'Subscriber too slow: resubscribe with afterPosition'),
+        });
+        return { schema: options.schema, document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined, contextValue };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphQLError(error, logError())),
       onNext: (_ctx, _id, _payload, args, result) => {
@@ -186,6 +196,8 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
       },
     },
     wsServer,
+    // No per-socket ping timers from graphql-ws: one timer below pings every socket.
+    0,
   );
   // Keep-alive: ping every client; one that did not answer the previous ping is gone.
   const alive = new WeakSet<object>();

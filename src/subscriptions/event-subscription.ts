@@ -9,9 +9,15 @@
  * only events above what it has already seen. Catch-up is pulled by the
  * consumer (a slow reader slows the reads); live events are pushed into a
  * bounded buffer, and a subscriber that lets it overflow is cut off.
+ *
+ * A consumer takes events one at a time (`next`, the AsyncIterator) or in
+ * runs (`take`: a catch-up page, or the live events waiting). Once live with
+ * nothing waiting, a consumer may have events handed to it synchronously as
+ * the tailer reads them (`pushTo`), with no promise per event and subscriber.
  */
 import type { EventStore, LogFilter, StoredEvent } from '../eventstore/types.js';
 import type { LiveListener, LogTailer } from './log-tailer.js';
+import type { PushableSource } from './pushable.js';
 
 export type EventFilter = Pick<LogFilter, 'streamId' | 'streamType' | 'types'>;
 
@@ -29,12 +35,26 @@ export interface EventSubscriptionOptions {
   bufferLimit: number;
   /** Called once when the buffer overflows; the subscription has ended by then. */
   onOverflow: () => void;
+  /** Events per catch-up read (default 500; `take` reads pages of the size it asks for). */
   pageSize?: number;
 }
 
-export class EventSubscription implements AsyncIterableIterator<StoredEvent>, LiveListener {
-  private readonly queue: StoredEvent[] = [];
-  private pending: ((result: IteratorResult<StoredEvent>) => void) | undefined;
+/** A run of events handed to a consumer, oldest first. */
+export interface EventRun {
+  readonly events: StoredEvent[];
+  /** True when nothing is left to catch up on: these and all later events were (or will be) delivered live. */
+  readonly caughtUp: boolean;
+}
+
+export class EventSubscription implements PushableSource<StoredEvent>, LiveListener {
+  /** Events waiting for the consumer: queue[head..]. */
+  private queue: StoredEvent[] = [];
+  private head = 0;
+  /** How many events at the front of the queue came from catch-up reads. */
+  private fromCatchUp = 0;
+  private pending: ((run: EventRun | undefined) => void) | undefined;
+  private pushed: ((event: StoredEvent) => void) | undefined;
+  private ended: (() => void) | undefined;
   /** Every event at or below this position has been considered (delivered or filtered out). */
   private seen: bigint;
   private live = false;
@@ -57,36 +77,75 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     if (this.options.afterPosition === undefined) this.goLive(this.tailer.position);
   }
 
-  get overflowed(): boolean {
-    return this.done && this.queue.length > this.options.bufferLimit;
-  }
-
   deliver(event: StoredEvent): void {
     if (this.done || event.position <= this.seen) return;
     this.seen = event.position;
     if (!matches(this.filter, event)) return;
-    if (this.pending) {
+    if (this.pushed) return this.pushed(event);
+    if (this.pending && this.waiting === 0) {
       const resolve = this.pending;
       this.pending = undefined;
-      resolve({ value: event, done: false });
-      return;
+      return resolve({ events: [event], caughtUp: true });
     }
     this.queue.push(event);
-    if (this.queue.length > this.options.bufferLimit) {
+    if (this.waiting > this.options.bufferLimit) {
       this.finish();
       this.options.onOverflow();
     }
   }
 
-  async next(): Promise<IteratorResult<StoredEvent>> {
+  /**
+   * The next run of at most `max` events: what is waiting, else the next
+   * catch-up page (read `max` at a time), else the next live event.
+   * Undefined once the subscription has ended.
+   */
+  async take(max: number): Promise<EventRun | undefined> {
     this.start();
     for (;;) {
-      if (this.done) return { value: undefined, done: true };
-      const queued = this.queue.shift();
-      if (queued) return { value: queued, done: false };
+      if (this.done) return undefined;
+      if (this.waiting > 0) {
+        const events = this.queue.slice(this.head, this.head + max);
+        this.head += events.length;
+        // Drop what was taken once it is the larger part (a consumer that never empties the queue must not grow it forever).
+        if (this.head * 2 >= this.queue.length) {
+          this.queue = this.queue.slice(this.head);
+          this.head = 0;
+        }
+        this.fromCatchUp = Math.max(0, this.fromCatchUp - events.length);
+        return { events, caughtUp: this.live && this.fromCatchUp === 0 };
+      }
       if (this.live) return new Promise((resolve) => (this.pending = resolve));
-      await this.catchUp();
+      await this.catchUp(max);
     }
+  }
+
+  async next(): Promise<IteratorResult<StoredEvent>> {
+    const run = await this.take(1);
+    return run ? { value: run.events[0]!, done: false } : { value: undefined, done: true };
+  }
+
+  async pull(): Promise<{ item: StoredEvent; caughtUp: boolean } | undefined> {
+    const run = await this.take(1);
+    return run && { item: run.events[0]!, caughtUp: run.caughtUp };
+  }
+
+  /**
+   * Once caught up (a run said `caughtUp`): hands what is waiting to `push`
+   * at once, in order, and from then on every live event as the tailer reads
+   * it. Resolves when the subscription ends. No `take` may be pending or
+   * called after this.
+   */
+  pushTo(push: (event: StoredEvent) => void): Promise<void> {
+    if (!this.live) throw new Error('pushTo before the subscription caught up');
+    if (this.done) return Promise.resolve();
+    const ended = new Promise<void>((resolve) => (this.ended = resolve));
+    const waiting = this.queue.slice(this.head);
+    this.queue = [];
+    this.head = 0;
+    this.fromCatchUp = 0;
+    this.pushed = push;
+    for (const event of waiting) push(event);
+    return ended;
   }
 
   async return(): Promise<IteratorResult<StoredEvent>> {
@@ -98,8 +157,13 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     return this;
   }
 
-  private async catchUp(): Promise<void> {
-    const limit = this.options.pageSize ?? 500;
+  /** Events queued and not yet taken. */
+  private get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  private async catchUp(max: number): Promise<void> {
+    const limit = max > 1 ? max : (this.options.pageSize ?? 500);
     const upTo = this.tailer.position;
     if (this.seen >= upTo) {
       this.goLive(this.seen);
@@ -107,7 +171,12 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     }
     const page = await this.store.readLog({ ...this.filter, afterPosition: this.seen, upToPosition: upTo, limit });
     if (this.done) return;
-    for (const event of page) if (event.position > this.seen) this.queue.push(event);
+    for (const event of page) {
+      if (event.position > this.seen) {
+        this.queue.push(event);
+        this.fromCatchUp++;
+      }
+    }
     // A short page means everything up to `upTo` has been read.
     this.seen = page.length < limit ? upTo : page[page.length - 1]!.position;
     if (this.seen >= this.tailer.position) this.goLive(this.seen);
@@ -124,9 +193,11 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent>, Li
     if (this.done) return;
     this.done = true;
     this.tailer.remove(this);
+    this.pushed = undefined;
     const resolve = this.pending;
     this.pending = undefined;
-    resolve?.({ value: undefined, done: true });
+    resolve?.(undefined);
+    this.ended?.();
   }
 }
 

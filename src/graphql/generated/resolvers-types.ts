@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { AccountView, AccountSummaryView } from '../../accounts/read-model.js';
 import type { UserView } from '../../users/view.js';
 import type { StoredEvent } from '../../eventstore/types.js';
+import type { StoredEventBatch } from '../../subscriptions/event-batches.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -168,6 +169,21 @@ export type Event = {
   type: Scalars['String']['output'];
   /** 1-based position of the event within its stream. */
   version: Scalars['Int']['output'];
+};
+
+/**
+ * A run of consecutive matching events, as `eventsAppended` delivers them: a page of the log while the
+ * subscriber catches up, then each live event on its own.
+ */
+export type EventBatch = {
+  __typename?: 'EventBatch';
+  /**
+   * True once nothing is left to replay: with this batch the subscriber has every matching event up to where the
+   * log was when it joined the live stream, and every later batch is live.
+   */
+  caughtUp: Scalars['Boolean']['output'];
+  /** The events in position order (never empty). To resume later, keep the last one's `position`. */
+  events: Array<Event>;
 };
 
 /** A page of events in global position order. */
@@ -445,6 +461,14 @@ export type Subscription = {
    * beginning). A client that resubscribes with the last position it saw misses nothing and sees nothing twice.
    */
   eventAppended: Event;
+  /**
+   * The events of `eventAppended`, several to a message: the same filters, order and guarantees (no gap, no
+   * duplicate; resume with `afterPosition` = the last position seen). While catching up, each page of up to
+   * `maxBatch` events (1 to 1000) is one batch, so replaying a long log costs a message per page instead of one
+   * per event. Once caught up, each live event is a batch of one (live events a slow subscriber left waiting
+   * come together, up to `maxBatch`). A batch counts as one event against SUBSCRIPTION_BUFFER.
+   */
+  eventsAppended: EventBatch;
 };
 
 
@@ -469,6 +493,22 @@ export type SubscriptionAccountChangedArgs = {
  */
 export type SubscriptionEventAppendedArgs = {
   afterPosition?: InputMaybe<Scalars['String']['input']>;
+  streamId?: InputMaybe<Scalars['ID']['input']>;
+  streamType?: InputMaybe<Scalars['String']['input']>;
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+/**
+ * Live streams over graphql-ws (`ws://HOST:PORT/graphql`, subprotocol `graphql-transport-ws`). Events come
+ * from the log by global position, so they arrive in commit order with no gap and no duplicate, whichever
+ * server process committed them. A subscriber that leaves more than SUBSCRIPTION_BUFFER events unread has its
+ * connection closed with code 4413; it resumes by subscribing again with `afterPosition` set to the last
+ * position it saw.
+ */
+export type SubscriptionEventsAppendedArgs = {
+  afterPosition?: InputMaybe<Scalars['String']['input']>;
+  maxBatch?: InputMaybe<Scalars['Int']['input']>;
   streamId?: InputMaybe<Scalars['ID']['input']>;
   streamType?: InputMaybe<Scalars['String']['input']>;
   types?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -623,6 +663,7 @@ export type ResolversTypes = ResolversObject<{
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DepositInput: DepositInput;
   Event: ResolverTypeWrapper<StoredEvent>;
+  EventBatch: ResolverTypeWrapper<StoredEventBatch>;
   EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
   EventType: ResolverTypeWrapper<EventType>;
@@ -656,6 +697,7 @@ export type ResolversParentTypes = ResolversObject<{
   Decimal: Scalars['Decimal']['output'];
   DepositInput: DepositInput;
   Event: StoredEvent;
+  EventBatch: StoredEventBatch;
   EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventType: EventType;
@@ -734,6 +776,11 @@ export type EventResolvers<ContextType = GraphQLContext, ParentType extends Reso
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type EventBatchResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventBatch'] = ResolversParentTypes['EventBatch']> = ResolversObject<{
+  caughtUp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
+}>;
+
 export type EventConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -792,6 +839,7 @@ export type StreamStateResolvers<ContextType = GraphQLContext, ParentType extend
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
   accountChanged?: SubscriptionResolver<ResolversTypes['Account'], "accountChanged", ParentType, ContextType, RequireFields<SubscriptionAccountChangedArgs, 'id'>>;
   eventAppended?: SubscriptionResolver<ResolversTypes['Event'], "eventAppended", ParentType, ContextType, Partial<SubscriptionEventAppendedArgs>>;
+  eventsAppended?: SubscriptionResolver<ResolversTypes['EventBatch'], "eventsAppended", ParentType, ContextType, RequireFields<SubscriptionEventsAppendedArgs, 'maxBatch'>>;
 }>;
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
@@ -816,6 +864,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   Event?: EventResolvers<ContextType>;
+  EventBatch?: EventBatchResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
   EventType?: EventTypeResolvers<ContextType>;
