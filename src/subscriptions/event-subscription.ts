@@ -15,6 +15,7 @@
  * nothing waiting, a consumer may have events handed to it synchronously as
  * the tailer reads them (`pushTo`), with no promise per event and subscriber.
  */
+import { BacklogWatch } from './backlog.js';
 import type { EventStore, LogFilter, StoredEvent } from '../eventstore/types.js';
 import type { LiveListener, LogTailer } from './log-tailer.js';
 import type { PushableSource } from './pushable.js';
@@ -60,6 +61,8 @@ export class EventSubscription implements PushableSource<StoredEvent>, LiveListe
   private live = false;
   private done = false;
   private started = false;
+  /** Decides when live events pile up because the consumer stopped taking them. */
+  private readonly watch: BacklogWatch;
 
   constructor(
     private readonly tailer: LogTailer,
@@ -68,6 +71,10 @@ export class EventSubscription implements PushableSource<StoredEvent>, LiveListe
     private readonly options: EventSubscriptionOptions,
   ) {
     this.seen = options.afterPosition ?? 0n;
+    this.watch = new BacklogWatch(options.bufferLimit, () => this.waiting, () => {
+      this.finish();
+      this.options.onOverflow();
+    });
   }
 
   /** Joins the tailer at once when there is nothing to catch up on. Call before the first next(). */
@@ -88,10 +95,7 @@ export class EventSubscription implements PushableSource<StoredEvent>, LiveListe
       return resolve({ events: [event], caughtUp: true });
     }
     this.queue.push(event);
-    if (this.waiting > this.options.bufferLimit) {
-      this.finish();
-      this.options.onOverflow();
-    }
+    this.watch.grew();
   }
 
   /**
@@ -112,6 +116,7 @@ export class EventSubscription implements PushableSource<StoredEvent>, LiveListe
           this.head = 0;
         }
         this.fromCatchUp = Math.max(0, this.fromCatchUp - events.length);
+        this.watch.progressed(events.length);
         return { events, caughtUp: this.live && this.fromCatchUp === 0 };
       }
       if (this.live) return new Promise((resolve) => (this.pending = resolve));
@@ -170,6 +175,8 @@ export class EventSubscription implements PushableSource<StoredEvent>, LiveListe
       return;
     }
     const page = await this.store.readLog({ ...this.filter, afterPosition: this.seen, upToPosition: upTo, limit });
+    // Let the event loop run between pages: on SQLite a read never waits on I/O, so catching up would keep it.
+    await new Promise((resolve) => setImmediate(resolve));
     if (this.done) return;
     for (const event of page) {
       if (event.position > this.seen) {
@@ -192,6 +199,7 @@ export class EventSubscription implements PushableSource<StoredEvent>, LiveListe
   private finish(): void {
     if (this.done) return;
     this.done = true;
+    this.watch.stop();
     this.tailer.remove(this);
     this.pushed = undefined;
     const resolve = this.pending;

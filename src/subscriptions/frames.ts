@@ -10,11 +10,12 @@
  * subscription id) around that same text.
  *
  * Each writer counts its frames that have not left the process yet; a
- * subscriber that lets more than `bufferLimit` pile up is too slow and is cut
- * off (the connection closed with 4413), as a subscriber whose live events
- * queued up unread always was.
+ * subscriber whose socket stops taking them while more than `bufferLimit`
+ * wait is too slow and is cut off (the connection closed with 4413; see
+ * backlog.ts), as a subscriber whose live events queue up unread is.
  */
 import type { ExecutionResult } from 'graphql';
+import { BacklogWatch } from './backlog.js';
 
 /** Where one subscription's results go. */
 export interface FrameSink {
@@ -54,8 +55,10 @@ export class FrameWriter {
   private chained = 0;
   private chain: Promise<void> = Promise.resolve();
   private waiter: { below: number; resolve: () => void } | undefined;
+  private readonly watch: BacklogWatch;
   private readonly written = () => {
     this.unwritten--;
+    this.watch.progressed();
     if (this.waiter && this.unwritten <= this.waiter.below) {
       const { resolve } = this.waiter;
       this.waiter = undefined;
@@ -72,6 +75,10 @@ export class FrameWriter {
     private readonly onStop: () => void,
   ) {
     this.prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
+    this.watch = new BacklogWatch(sink.bufferLimit, () => this.unwritten, () => {
+      this.stop();
+      this.sink.tooSlow();
+    });
   }
 
   emit(result: Result): void {
@@ -102,15 +109,13 @@ export class FrameWriter {
     if (this.stopped) return;
     this.unwritten++;
     this.sink.send(`${this.prefix}${textOf(result, this.sink.format)}}`, this.written);
-    if (this.unwritten > this.sink.bufferLimit) {
-      this.stop();
-      this.sink.tooSlow();
-    }
+    this.watch.grew();
   }
 
   private stop(error?: unknown): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.watch.stop();
     this.error = error;
     const waiter = this.waiter;
     this.waiter = undefined;

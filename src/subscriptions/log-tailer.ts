@@ -90,6 +90,8 @@ export class LogTailer {
             for (const listener of this.listeners) listener.deliver(event);
           }
           if (page.length < (this.options.pageSize ?? 1000) || this.stopped) break;
+          // Between pages of a long burst, let subscribers' sockets and other requests run.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       } while (this.again && !this.stopped);
     } catch (error) {
