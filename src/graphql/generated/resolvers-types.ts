@@ -42,7 +42,7 @@ export type Account = {
   currency: Scalars['String']['output'];
   /**
    * The account's events up to this state's version, oldest first. `after` takes an event cursor (a global
-   * position). With `reference`, only the deposits and withdrawals that carry that payment reference.
+   * position). With `reference`, only the deposits, withdrawals and transfers that carry that payment reference.
    */
   events: EventConnection;
   /** The account id (the id of its event stream). */
@@ -134,7 +134,7 @@ export type AccountSummary = {
 export type CloseAccountInput = {
   /** The account. */
   accountId: Scalars['ID']['input'];
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -146,7 +146,7 @@ export type DepositInput = {
   accountId: Scalars['ID']['input'];
   /** A positive amount. */
   amount: Scalars['Decimal']['input'];
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Free text kept in the event (up to 500 characters). */
   description?: InputMaybe<Scalars['String']['input']>;
@@ -352,7 +352,7 @@ export type MutationWithdrawArgs = {
 export type OpenAccountInput = {
   /** Id for the new account; generated when left out. An id already in use: ALREADY_EXISTS. */
   accountId?: InputMaybe<Scalars['ID']['input']>;
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Three capital letters; USD when left out. */
   currency?: InputMaybe<Scalars['String']['input']>;
@@ -463,7 +463,7 @@ export type QueryUserArgs = {
 
 /** Register a user. A `userId` left out is generated (UUID). */
 export type RegisterUserInput = {
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Email address. */
   email: Scalars['String']['input'];
@@ -675,7 +675,7 @@ export type TransferPayload = {
 
 /** Change a user's email and/or name. Fields left out stay as they are. */
 export type UpdateUserInput = {
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** New email address. */
   email?: InputMaybe<Scalars['String']['input']>;
@@ -727,7 +727,7 @@ export type WithdrawInput = {
   accountId: Scalars['ID']['input'];
   /** A positive amount, at most the balance. */
   amount: Scalars['Decimal']['input'];
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Free text kept in the event (up to 500 characters). */
   description?: InputMaybe<Scalars['String']['input']>;
