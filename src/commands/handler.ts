@@ -63,7 +63,7 @@ export interface CommandObserver {
   appended?(streamType: string, events: number, seconds: number): void;
 }
 
-export const MAX_ATTEMPTS = 20;
+const MAX_ATTEMPTS = 20;
 
 export class CommandHandler {
   private readonly lock = new KeyedLock();
