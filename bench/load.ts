@@ -9,8 +9,9 @@
  * Prints one JSON line: { count, errors, seconds, p50, p99 } (latencies in ms).
  *
  * argv: url concurrency seconds kind [token]
- *   kind: typename | deposit | account | travel:<stream>:<length>
- * Deposits go to accounts bench-0 .. bench-{K-1} (one per client), which must exist.
+ *   kind: typename | deposit | transfer | account | travel:<stream>:<length>
+ * Deposits go to accounts bench-0 .. bench-{K-1} (one per client), which must exist;
+ * transfers move 0.01 from bench-<client> to sink-<client>, which must exist too.
  * `travel` asks one account's state at a random version (1..length) per request.
  */
 import { connect, type Socket } from 'node:net';
@@ -30,6 +31,11 @@ function operation(client: number): { query: string; variables?: Record<string, 
       return {
         query: 'mutation($id: ID!) { deposit(input: {accountId: $id, amount: "1.00"}) { account { balance version } } }',
         variables: { id: `bench-${client}` },
+      };
+    case 'transfer':
+      return {
+        query: 'mutation($from: ID!, $to: ID!) { transfer(input: {fromAccountId: $from, toAccountId: $to, amount: "0.01"}) { fromAccount { balance version } } }',
+        variables: { from: `bench-${client}`, to: `sink-${client}` },
       };
     default: {
       const [name, stream, length] = kind.split(':');

@@ -19,6 +19,7 @@ import { ensurePeers } from './peers.js';
 import { benchCatchUp } from './catch-up.js';
 import { benchFanOut } from './fanout.js';
 import { benchMultiProcess } from './multiprocess.js';
+import { benchMultiStreamAppends, benchTransfersOverGraphQL } from './transfers.js';
 import { report, type Measurement } from './report.js';
 
 const quick = process.argv.includes('--quick');
@@ -74,6 +75,15 @@ const rawPg = appends.find((row) => row.name.startsWith('postgresql: appends, 64
 
 await step('GraphQL on SQLite', () => benchGraphQL('sqlite', freshSqlite('graphql'), seconds, { name: rawSqlite.baseline, value: rawSqlite.baselineValue }));
 await step('GraphQL on PostgreSQL', async () => benchGraphQL('postgresql', await freshPostgres('ledger_bench_graphql'), seconds, { name: rawPg.baseline, value: rawPg.baselineValue }));
+
+await step('transfers on SQLite', async () => [
+  ...(await benchMultiStreamAppends('sqlite', freshSqlite('transfers-store'))),
+  ...(await benchTransfersOverGraphQL('sqlite', freshSqlite('transfers'), seconds)),
+]);
+await step('transfers on PostgreSQL', async () => [
+  ...(await benchMultiStreamAppends('postgresql', await freshPostgres('ledger_bench_transfers_store'))),
+  ...(await benchTransfersOverGraphQL('postgresql', await freshPostgres('ledger_bench_transfers'), seconds)),
+]);
 
 await step('HTTP ceiling and tails on SQLite (auth off and on)', () => benchCeiling(freshSqlite, seconds, quick ? 1 : 3));
 

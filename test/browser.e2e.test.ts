@@ -233,6 +233,26 @@ describe('Explorer: views per stream type, raw views, event schemas', () => {
     expect(await page.getByTestId('raw-view').count()).toBe(0);
   });
 
+  it('describes a transfer on both accounts and links each side to the other', async () => {
+    const calls = api(server.url);
+    const owner = await calls.registerUser('Tia');
+    const from = await calls.openAccount(owner, '50.00');
+    const to = await calls.openAccount(owner, '0.00');
+    await ok(server.url, 'mutation($f: ID!, $t: ID!) { transfer(input: { fromAccountId: $f, toAccountId: $t, amount: "12.50", reference: "R-1" }) { transfer { id } } }', { f: from, t: to });
+
+    page = await browser.context.newPage();
+    await page.goto(`${origin}/explorer?stream=${from}`);
+    await waitFor('the source at version 2', async () => (await stateVersion('state')) === '2');
+    expect(await page.getByTestId('timeline').locator('li').last().textContent()).toContain(`-12.50 transferred to ${to} ref R-1`);
+    expect(await page.getByTestId('state-balance').textContent()).toBe('37.50');
+    // Click through to the other side: the destination, where the money arrived.
+    await page.getByTestId('linked-stream').click();
+    await waitFor('the destination', async () => new URL(page!.url()).searchParams.get('stream') === to && (await stateVersion('state')) === '2');
+    expect(await page.getByTestId('timeline').locator('li').last().textContent()).toContain(`+12.50 transferred from ${from}`);
+    expect(await page.getByTestId('state-balance').textContent()).toBe('12.50');
+    expect(await page.getByTestId('linked-stream').textContent()).toBe(from);
+  });
+
   it('lists every event type with its version, description and JSON Schema, and links an event to its schema', async () => {
     const calls = api(server.url);
     const accountId = await calls.openAccount(await calls.registerUser('Sam'), '1.00');

@@ -88,7 +88,7 @@ describe('EventCatalog', () => {
   it('holds every shipped event type once, each reading its own examples', () => {
     const shipped = catalogOf(modules);
     expect(shipped.definitions.map((definition) => definition.type).sort()).toEqual([
-      'account_closed', 'account_created', 'money_deposited', 'money_withdrawn', 'user_registered', 'user_updated',
+      'account_closed', 'account_created', 'money_deposited', 'money_transferred_in', 'money_transferred_out', 'money_withdrawn', 'user_registered', 'user_updated',
     ]);
     expect(() => new EventCatalog([Evolving, Evolving])).toThrow(/defined twice/);
     expect(shipped.upcast('money_deposited', 1, { accountId: 'a', amount: '1.00' })).toEqual({ accountId: 'a', amount: '1.00', reference: null });

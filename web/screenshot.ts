@@ -25,7 +25,6 @@ try {
   await calls.withdraw(checking, '320.00', 'rent');
   await calls.withdraw(checking, '45.80', 'groceries');
   await calls.deposit(checking, '75.00', 'refund');
-  await calls.withdraw(checking, '600.00', 'transfer to savings');
 
   const page = await browser.context.newPage();
   await page.goto(`${origin}/explorer?stream=${checking}`);
@@ -34,7 +33,7 @@ try {
   // Activity while the page is open, for the live log.
   const bob = await calls.registerUser('Bob');
   const savings = await calls.openAccount(bob, '40.00');
-  await calls.deposit(savings, '600.00', 'from Ann');
+  await calls.transfer(checking, savings, '600.00', 'savings');
   await calls.deposit(checking, '1200.50', 'salary');
   await calls.withdraw(savings, '15.25', 'books');
   await page.locator('[data-testid="live-tail"] tbody tr').nth(4).waitFor();

@@ -33,8 +33,10 @@ const CURRENCY = /^[A-Z]{3}$/;
 const MAX_DESCRIPTION = 500;
 /** Keeps every balance and total well inside 64-bit integer cents. */
 export const MAX_AMOUNT: Cents = 1_000_000_000_000_00n;
+/** The largest balance an account may reach. */
+export const MAX_BALANCE: Cents = MAX_AMOUNT * 10n;
 
-function requireLive(state: AccountState, accountId: string) {
+export function requireLive(state: AccountState, accountId: string) {
   if (state.status === 'none') throw notFound(`Account ${accountId} does not exist`, { accountId });
   if (state.status === 'closed') {
     throw accountClosed(`Account ${accountId} is closed`, { accountId });
@@ -42,7 +44,7 @@ function requireLive(state: AccountState, accountId: string) {
   return state;
 }
 
-function requirePositive(amount: Cents): void {
+export function requirePositive(amount: Cents): void {
   if (amount <= 0n) throw badInput('Amount must be greater than zero', { field: 'amount' });
   if (amount > MAX_AMOUNT) throw badInput(`Amount must not exceed ${formatMoney(MAX_AMOUNT)}`, { field: 'amount' });
 }
@@ -58,7 +60,7 @@ const withDescription = (description: string | undefined) => (description === un
 const MAX_REFERENCE = 140;
 
 /** A payment reference: trimmed, 1 to 140 characters; none is null in the event. */
-function checkReference(reference: string | undefined): string | null {
+export function checkReference(reference: string | undefined): string | null {
   if (reference === undefined) return null;
   const trimmed = reference.trim();
   if (trimmed.length === 0 || trimmed.length > MAX_REFERENCE) throw badInput(`Reference must be 1 to ${MAX_REFERENCE} characters`, { field: 'reference' });
@@ -90,7 +92,7 @@ function decide(command: AccountCommand, state: AccountState, _context: DecideCo
       checkDescription(command.description);
       const reference = checkReference(command.reference);
       const account = requireLive(state, command.accountId);
-      if (account.balance + command.amount > MAX_AMOUNT * 10n) throw badInput('Balance would exceed the supported maximum', { field: 'amount' });
+      if (account.balance + command.amount > MAX_BALANCE) throw badInput('Balance would exceed the supported maximum', { field: 'amount' });
       return [
         {
           type: 'money_deposited',
@@ -133,7 +135,7 @@ function decide(command: AccountCommand, state: AccountState, _context: DecideCo
 }
 
 /** Parses an amount stored in an event; a malformed one means a corrupt log, not bad input. */
-function storedAmount(text: string): Cents {
+export function storedAmount(text: string): Cents {
   const cents = parseMoney(text);
   if (cents === null) throw new Error(`Corrupt amount in the event log: ${text}`);
   return cents;
@@ -156,6 +158,10 @@ function evolve(state: AccountState, event: Recorded<AccountEvent>): AccountStat
       return state.status === 'none' ? state : { ...state, balance: state.balance - storedAmount(event.data.amount) };
     case 'account_closed':
       return state.status === 'none' ? state : { ...state, status: 'closed' };
+    case 'money_transferred_out':
+      return state.status === 'none' ? state : { ...state, balance: state.balance - storedAmount(event.data.amount) };
+    case 'money_transferred_in':
+      return state.status === 'none' ? state : { ...state, balance: state.balance + storedAmount(event.data.amount) };
     default:
       // Unknown event types from newer code are skipped, not fatal.
       return state;

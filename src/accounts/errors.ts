@@ -7,8 +7,8 @@ export const AccountErrorCode = {
 } as const;
 
 export const accountErrorCodes: Record<string, string> = {
-  [AccountErrorCode.InsufficientFunds]: 'A withdrawal larger than the balance.',
-  [AccountErrorCode.AccountClosed]: 'Any command on a closed account.',
+  [AccountErrorCode.InsufficientFunds]: 'A withdrawal or transfer larger than the balance of the account it takes money from.',
+  [AccountErrorCode.AccountClosed]: "Any command on a closed account, a transfer's source or destination included.",
 };
 
 export const insufficientFunds = (message: string, details: Record<string, unknown>) => new DomainError(AccountErrorCode.InsufficientFunds, message, details);

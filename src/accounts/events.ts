@@ -48,7 +48,25 @@ export const AccountClosed = defineEvent({
   schema: z.strictObject({ accountId: Id }),
 });
 
-export const accountEvents = [AccountCreated, MoneyDeposited, MoneyWithdrawn, AccountClosed] as const;
+/** What both halves of a transfer carry: the transfer's id, both accounts and the amount. */
+const TransferData = z.strictObject({ transferId: Id, fromAccountId: Id, toAccountId: Id, amount: Amount, reference: Reference });
+
+export const MoneyTransferredOut = defineEvent({
+  type: 'money_transferred_out',
+  streamType: AccountStreamType,
+  description:
+    'Money left the account for another account of the same currency (never below zero). Appended in one transaction with its money_transferred_in on the destination.',
+  schema: TransferData,
+});
+
+export const MoneyTransferredIn = defineEvent({
+  type: 'money_transferred_in',
+  streamType: AccountStreamType,
+  description: 'Money arrived from another account. Appended in one transaction with its money_transferred_out on the source, at the next position.',
+  schema: TransferData,
+});
+
+export const accountEvents = [AccountCreated, MoneyDeposited, MoneyWithdrawn, AccountClosed, MoneyTransferredOut, MoneyTransferredIn] as const;
 
 export type AccountEvent = EventOf<(typeof accountEvents)[number]>;
 export type AccountEventType = AccountEvent['type'];

@@ -1,7 +1,7 @@
 /**
  * The account read models, kept inline with the append transaction:
  * - `accounts`: every account's current state, listed per owner;
- * - `account_summaries`: deposit/withdrawal totals and counts (the initial
+ * - `account_summaries`: deposit, withdrawal and transfer totals and counts (the initial
  *   balance is not a transaction), each total exact as two limbs.
  *
  * A batch of events costs a fixed handful of statements, not one per event:
@@ -103,7 +103,8 @@ export const accountsProjection = projection('accounts', 'accounts', (dialect, a
     for (const e of events) {
       if (e.type === 'account_created') opening = e;
       else if (e.type === 'money_deposited') delta += cents(e.data.amount);
-      else if (e.type === 'money_withdrawn') delta -= cents(e.data.amount);
+      else if (e.type === 'money_withdrawn' || e.type === 'money_transferred_out') delta -= cents(e.data.amount);
+      else if (e.type === 'money_transferred_in') delta += cents(e.data.amount);
       else if (e.type === 'account_closed') closed = 1;
     }
     const last = events[events.length - 1]!;
@@ -165,39 +166,43 @@ export const accountSummariesProjection = projection('account_summaries', 'accou
   for (const [id, events] of accounts) {
     let deposits = 0n;
     let withdrawals = 0n;
+    let transfersIn = 0n;
+    let transfersOut = 0n;
     let count = 0;
     let opening: AccountRecord | undefined;
     for (const e of events) {
       if (e.type === 'account_created') opening = e;
-      else if (e.type === 'money_deposited') {
-        deposits += cents(e.data.amount);
-        count++;
-      } else if (e.type === 'money_withdrawn') {
-        withdrawals += cents(e.data.amount);
-        count++;
-      }
+      else if (e.type === 'money_deposited') deposits += cents(e.data.amount);
+      else if (e.type === 'money_withdrawn') withdrawals += cents(e.data.amount);
+      else if (e.type === 'money_transferred_in') transfersIn += cents(e.data.amount);
+      else if (e.type === 'money_transferred_out') transfersOut += cents(e.data.amount);
+      else continue;
+      if (e.type !== 'account_created') count++;
     }
     const last = events[events.length - 1]!;
-    const totals = [...toLimbs(deposits), ...toLimbs(withdrawals)];
+    const totals = [...toLimbs(deposits), ...toLimbs(withdrawals), ...toLimbs(transfersIn), ...toLimbs(transfersOut)];
     if (opening) created.push([id, ...totals, count, opening.timestamp, last.timestamp, last.position]);
     else changed.push([id, ...totals, count, last.timestamp, last.position, events[0]!.position]);
   }
   return [
     ...valuesStatements(
-      'INSERT INTO account_summaries (account_id, total_deposits, total_deposits_hi, total_withdrawals, total_withdrawals_hi, transaction_count, created_at, last_activity, last_position) VALUES',
-      '(?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO account_summaries (account_id, total_deposits, total_deposits_hi, total_withdrawals, total_withdrawals_hi,
+         total_transfers_in, total_transfers_in_hi, total_transfers_out, total_transfers_out_hi, transaction_count, created_at, last_activity, last_position) VALUES`,
+      '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       created,
       'ON CONFLICT (account_id) DO NOTHING',
     ),
     ...valuesStatements(
       `UPDATE account_summaries SET ${addLimbs('total_deposits', 'v.column2', 'v.column3')},
          ${addLimbs('total_withdrawals', 'v.column4', 'v.column5')},
-         transaction_count = account_summaries.transaction_count + v.column6,
-         last_activity = v.column7, last_position = v.column8
+         ${addLimbs('total_transfers_in', 'v.column6', 'v.column7')},
+         ${addLimbs('total_transfers_out', 'v.column8', 'v.column9')},
+         transaction_count = account_summaries.transaction_count + v.column10,
+         last_activity = v.column11, last_position = v.column12
        FROM (VALUES`,
-      `(${c.text}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.int}, ${c.timestamp}, ${c.bigint}, ${c.bigint})`,
+      `(${c.text}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.bigint}, ${c.int}, ${c.timestamp}, ${c.bigint}, ${c.bigint})`,
       changed,
-      ') AS v WHERE account_summaries.account_id = v.column1 AND account_summaries.last_position < v.column9',
+      ') AS v WHERE account_summaries.account_id = v.column1 AND account_summaries.last_position < v.column13',
     ),
   ];
 });

@@ -22,6 +22,8 @@ export interface AccountSummaryView {
   readonly accountId: string;
   readonly totalDeposits: Cents;
   readonly totalWithdrawals: Cents;
+  readonly totalTransfersIn: Cents;
+  readonly totalTransfersOut: Cents;
   readonly transactionCount: number;
   readonly createdAt: Date | null;
   readonly lastActivity: Date | null;
@@ -97,7 +99,16 @@ export async function accountSummary(client: ReadClient, accountId: string): Pro
   const { accountId: id, transactionCount, createdAt, lastActivity } = row;
   // Totals are stored as two limbs (see projections.ts).
   const totalDeposits = fromLimbs(row.totalDeposits, row.totalDepositsHi);
-  return { accountId: id, totalDeposits, totalWithdrawals: fromLimbs(row.totalWithdrawals, row.totalWithdrawalsHi), transactionCount, createdAt, lastActivity };
+  return {
+    accountId: id,
+    totalDeposits,
+    totalWithdrawals: fromLimbs(row.totalWithdrawals, row.totalWithdrawalsHi),
+    totalTransfersIn: fromLimbs(row.totalTransfersIn, row.totalTransfersInHi),
+    totalTransfersOut: fromLimbs(row.totalTransfersOut, row.totalTransfersOutHi),
+    transactionCount,
+    createdAt,
+    lastActivity,
+  };
 }
 
 /** The owner of each account id (undefined for an id that is not an account), in one query. */

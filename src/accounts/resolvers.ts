@@ -4,13 +4,15 @@ import { commandMeta } from '../graphql/context.js';
 import { commandPayload } from '../graphql/payload.js';
 import { pageSize, parseCursor, toPage } from '../graphql/pagination.js';
 import { streamEventsPage } from '../graphql/stream-events.js';
-import { ownerFilter, requireSelf, requireStreamAccess, requireServerChosenId } from '../auth/policy.js';
+import { mayAccessStream, ownerFilter, requireSelf, requireStreamAccess, requireServerChosenId } from '../auth/policy.js';
 import { subscribeStateChanges } from '../graphql/state-changes.js';
 import { usersById } from '../users/index.js';
 import { accountDecider } from './decider.js';
 import { accountPagesByOwner } from './loaders.js';
 import { accountSummary, listAccounts, type AccountView } from './read-model.js';
-import { accountView, closeAccount, deposit, openAccount, withdraw } from './use-cases.js';
+import { accountStatement } from './statement.js';
+import { transferPayload } from './transfer-payload.js';
+import { accountView, closeAccount, deposit, openAccount, transfer, withdraw } from './use-cases.js';
 
 export const accountResolvers: Resolvers = {
   Query: {
@@ -53,6 +55,12 @@ export const accountResolvers: Resolvers = {
       const { view, events } = commandPayload(await closeAccount(context.app, input, commandMeta(context, input)), accountView);
       return { account: view, events };
     },
+    async transfer(_, { input }, context) {
+      // The caller must own the source; the destination may be anyone's, and is shown only to who may read it.
+      await requireStreamAccess(context, input.fromAccountId);
+      const result = await transfer(context.app, input, commandMeta(context, input));
+      return transferPayload(result, await mayAccessStream(context, input.toAccountId));
+    },
   },
   Subscription: {
     accountChanged: {
@@ -67,6 +75,7 @@ export const accountResolvers: Resolvers = {
     owner: (account, _, context) => usersById(context).load(account.ownerId),
     events: (account, args, context) =>
       streamEventsPage(context, account.id, account.version, args, args.reference == null ? undefined : { field: 'reference', value: args.reference.trim() }),
+    statement: (account, args, context) => accountStatement(context.app, account.id, account.version, args),
   },
   User: {
     async accounts(user, args, context) {

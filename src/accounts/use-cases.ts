@@ -2,6 +2,8 @@
 import type { App } from '../app.js';
 import { checkId, newStreamId, type CommandMeta } from '../commands/meta.js';
 import type { CommandResult } from '../commands/handler.js';
+import type { AcrossStreamsResult } from '../commands/across-streams.js';
+import { decideTransfer } from './transfer.js';
 import { isRegistered } from '../users/index.js';
 import { accountDecider, type AccountState } from './decider.js';
 import type { AccountView } from './read-model.js';
@@ -37,7 +39,8 @@ export async function openAccount(
       initialBalance: input.initialBalance ?? 0n,
       currency: input.currency ?? 'USD',
     },
-    { commandType: 'OpenAccount', ...meta },
+    // The fingerprint covers what the caller gave, not the owner lookup.
+    { commandType: 'OpenAccount', ...meta, input: { accountId, ownerId, initialBalance: input.initialBalance ?? 0n, currency: input.currency ?? 'USD' } },
   );
 }
 
@@ -60,4 +63,34 @@ export const withdraw = (app: App, input: MoneyInput, meta: CommandMeta) => move
 export function closeAccount(app: App, input: { accountId: string }, meta: CommandMeta) {
   const accountId = checkId(input.accountId, 'accountId');
   return app.commands.handle(app.repository(accountDecider), accountId, { type: 'CloseAccount', accountId }, { commandType: 'CloseAccount', ...meta });
+}
+
+export interface TransferInput {
+  fromAccountId: string;
+  toAccountId: string;
+  amount: bigint;
+  reference?: string | null;
+  expectedVersions?: { from?: number | null; to?: number | null } | null;
+}
+
+/**
+ * Moves money from one account to another in one transaction: [source,
+ * destination] after it. The transfer id is random, or with a commandId
+ * derived from it (like a new stream's id), so a repeat names the same one.
+ */
+export function transfer(app: App, input: TransferInput, meta: CommandMeta): Promise<AcrossStreamsResult<AccountState>> {
+  const fromAccountId = checkId(input.fromAccountId, 'fromAccountId');
+  const toAccountId = checkId(input.toAccountId, 'toAccountId');
+  const transferId = newStreamId(null, 'transferId', 'Transfer', meta);
+  const reference = input.reference ?? undefined;
+  const command = { type: 'Transfer', transferId, fromAccountId, toAccountId, amount: input.amount, reference } as const;
+  if (fromAccountId === toAccountId) decideTransfer(command, []); // the same account twice: refused before anything is loaded
+  return app.commands.handleAcross(app.repository(accountDecider), [fromAccountId, toAccountId], (states) => decideTransfer(command, states), {
+    commandType: 'Transfer',
+    expectedVersions: [input.expectedVersions?.from, input.expectedVersions?.to],
+    expectedVersionFields: ['expectedVersions.from', 'expectedVersions.to'],
+    commandId: meta.commandId,
+    ...(meta.context ? { context: meta.context } : {}),
+    input: { fromAccountId, toAccountId, amount: input.amount, reference: reference ?? null },
+  });
 }

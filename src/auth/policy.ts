@@ -49,11 +49,16 @@ export function requireSelf(context: GraphQLContext, userId: string): void {
  * owner's stream answer the same, so ids of other owners cannot be probed.
  */
 export async function requireStreamAccess(context: GraphQLContext, streamId: string): Promise<void> {
-  const { principal } = context;
-  if (isUnrestricted(principal) || principal.kind !== 'user') return;
-  const owner = await streamOwners(context).load(streamId);
-  if (owner === undefined ? streamId === principal.userId : owner === principal.userId) return;
+  if (await mayAccessStream(context, streamId)) return;
   throw refuse(context, 'This stream belongs to another user');
+}
+
+/** Whether the caller may read `streamId` (what requireStreamAccess requires), for answers that leave out what they may not. */
+export async function mayAccessStream(context: GraphQLContext, streamId: string): Promise<boolean> {
+  const { principal } = context;
+  if (isUnrestricted(principal) || principal.kind !== 'user') return true;
+  const owner = await streamOwners(context).load(streamId);
+  return owner === undefined ? streamId === principal.userId : owner === principal.userId;
 }
 
 /** The whole log across owners (no streamId): admins only. */

@@ -17,10 +17,11 @@
  *   the log after the command arrived, so it is never older than the log.
  *   (An answer that appends is checked by the append's expected version.)
  */
-import { randomUUID } from 'node:crypto';
-import type { DomainEvent } from '../domain/decider.js';
-import { ConcurrencyConflict, DomainError, alreadyExists, badInput } from '../domain/errors.js';
-import type { JsonObject, StoredEvent } from '../eventstore/types.js';
+import type { DecideContext, DomainEvent } from '../domain/decider.js';
+import { ConcurrencyConflict, DomainError, alreadyExists } from '../domain/errors.js';
+import type { CommandRecord, CommandStamp, JsonObject, StoredEvent } from '../eventstore/types.js';
+import { AcrossStreams, type AcrossStreamsOptions, type AcrossStreamsResult } from './across-streams.js';
+import { checkCommandId, checkExpectedVersion, commandMetadata, fingerprintOf, requireSameCommand } from './command-id.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { AggregateRepository, Loaded } from './repository.js';
 
@@ -31,6 +32,13 @@ export interface CommandOptions {
   readonly commandId?: string | null | undefined;
   /** Who acts and why: ends up in every event's metadata. */
   readonly context?: CommandContext;
+  /**
+   * What the caller asked for, fingerprinted with the command type and kept
+   * with the command id: a repeat with other input is refused
+   * (COMMAND_ID_REUSED). Defaults to the command; give it when the command
+   * holds facts looked up by the server rather than given by the caller.
+   */
+  readonly input?: unknown;
 }
 
 export interface CommandContext {
@@ -56,15 +64,39 @@ export interface CommandObserver {
 }
 
 const MAX_ATTEMPTS = 20;
-const MAX_COMMAND_ID = 200;
 
 export class CommandHandler {
   private readonly lock = new KeyedLock();
+  private readonly across: AcrossStreams;
 
   constructor(
     private readonly clock: () => Date = () => new Date(),
     private readonly observer: CommandObserver = {},
-  ) {}
+  ) {
+    this.across = new AcrossStreams(this.lock, clock, observer);
+  }
+
+  /**
+   * One command across several streams of one aggregate type (a transfer
+   * between two accounts): `decide` sees every stream's state and answers
+   * each stream's events, appended in one transaction or not at all. The
+   * same guarantees as `handle`, per stream (see across-streams.ts).
+   */
+  async handleAcross<State, Command, Event extends DomainEvent>(
+    repository: AggregateRepository<State, Command, Event>,
+    streamIds: readonly string[],
+    decide: (states: readonly State[], context: DecideContext) => ReadonlyArray<readonly Event[]>,
+    options: AcrossStreamsOptions,
+  ): Promise<AcrossStreamsResult<State>> {
+    try {
+      const result = await this.across.run(repository, streamIds, decide, options);
+      this.observer.finished?.(options.commandType, 'ok');
+      return result;
+    } catch (error) {
+      this.observer.finished?.(options.commandType, error instanceof DomainError ? error.code : 'error');
+      throw error;
+    }
+  }
 
   async handle<State, Command, Event extends DomainEvent>(
     repository: AggregateRepository<State, Command, Event>,
@@ -88,19 +120,14 @@ export class CommandHandler {
     command: Command,
     options: CommandOptions,
   ): Promise<CommandResult<State>> {
-    const commandId = options.commandId ?? undefined;
-    if (commandId !== undefined && (commandId.length === 0 || commandId.length > MAX_COMMAND_ID)) {
-      throw badInput(`commandId must be 1 to ${MAX_COMMAND_ID} characters`, { field: 'commandId' });
-    }
-    const expected = options.expectedVersion ?? undefined;
-    if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
-      throw badInput('expectedVersion must be 0 or more', { field: 'expectedVersion' });
-    }
+    const commandId = checkCommandId(options.commandId);
+    checkExpectedVersion(options.expectedVersion);
     const actor = options.context?.userId ?? '';
     if (commandId === undefined) return this.lock.run(streamId, () => this.attempts(repository, streamId, command, options, undefined));
+    const fingerprint = fingerprintOf(options.commandType, options.input === undefined ? command : options.input);
+    const recorded: Required<CommandStamp> = { id: commandId, type: options.commandType, actor, fingerprint };
     const previous = await repository.store.findCommand(commandId, actor);
-    if (previous) return this.replay(repository, streamId, options.commandType, previous);
-    const recorded = { id: commandId, type: options.commandType, actor };
+    if (previous) return this.replay(repository, streamId, recorded, previous);
     return this.lock.run(streamId, async () => {
       try {
         return await this.attempts(repository, streamId, command, options, recorded);
@@ -109,7 +136,7 @@ export class CommandHandler {
         // original's commit, which recorded the id in the same transaction. Answer what it answered.
         if (!(error instanceof DomainError)) throw error;
         const first = await repository.store.findCommand(commandId, actor);
-        if (first) return this.replay(repository, streamId, options.commandType, first);
+        if (first) return this.replay(repository, streamId, recorded, first);
         throw error;
       }
     });
@@ -121,10 +148,10 @@ export class CommandHandler {
     streamId: string,
     command: Command,
     options: CommandOptions,
-    recorded: { id: string; type: string; actor: string } | undefined,
+    recorded: Required<CommandStamp> | undefined,
   ): Promise<CommandResult<State>> {
     const expected = options.expectedVersion ?? undefined;
-    const metadata = this.metadata(recorded?.id, options.context);
+    const metadata = commandMetadata(recorded?.id, options.context);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The first attempt starts from the cache; later ones (after a conflict) from the log.
       const cached = attempt === 0 ? repository.cached(streamId) : undefined;
@@ -153,7 +180,8 @@ export class CommandHandler {
           return { state: next.state, version: next.version, events: result.events };
         }
         case 'duplicate':
-          return this.replay(repository, streamId, options.commandType, result.command);
+          // recorded is set: only an append with a command id is a duplicate.
+          return this.replay(repository, streamId, recorded!, result.command);
         case 'conflict':
           repository.forget(streamId);
           this.observer.conflict?.(options.commandType);
@@ -219,16 +247,14 @@ export class CommandHandler {
     return repository.decider.decide(command, loaded.state, { now: this.clock() });
   }
 
-  /** The first result of a command id: its events and the state right after them. */
+  /** The first result of a command id (its events and the state right after them), if it was this same command. */
   private async replay<State, Command, Event extends DomainEvent>(
     repository: AggregateRepository<State, Command, Event>,
     streamId: string,
-    commandType: string,
-    record: { streamId: string; commandType: string; firstVersion: number; lastVersion: number },
+    command: Required<CommandStamp>,
+    record: CommandRecord,
   ): Promise<CommandResult<State>> {
-    if (record.streamId !== streamId || record.commandType !== commandType) {
-      throw badInput('This commandId was already used for a different command', { field: 'commandId' });
-    }
+    requireSameCommand(record, command.type, command.fingerprint, [streamId]);
     const events =
       record.lastVersion >= record.firstVersion
         ? await repository.store.readStream(streamId, { afterVersion: record.firstVersion - 1, toVersion: record.lastVersion })
@@ -236,13 +262,5 @@ export class CommandHandler {
     const loaded = await repository.loadAt(streamId, { version: record.lastVersion });
     if (!loaded) throw new Error(`Stream ${streamId} vanished`);
     return { state: loaded.state, version: loaded.version, events };
-  }
-
-  private metadata(commandId: string | undefined, context: CommandContext | undefined): JsonObject {
-    const correlationId = context?.correlationId ?? commandId ?? randomUUID();
-    const metadata: JsonObject = { correlationId, causationId: commandId ?? correlationId };
-    if (commandId !== undefined) metadata.commandId = commandId;
-    if (context?.userId !== undefined) metadata.userId = context.userId;
-    return metadata;
   }
 }

@@ -33,7 +33,7 @@ import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { COMMAND_COLUMNS, toCommandRecord, type CommandRow } from './rows.js';
 import { checkpointUpsert, claimedStatement, commandInserts, eventInserts, runTogether, snapshotInserts, type Statement } from './write-statements.js';
 import { adapterExecutor, inTransaction, toBigInt, toDate, toNumber, type Dialect } from './sql.js';
-import type { AppendRequest, CommandRecord, InlineProjection, SqlExecutor } from './types.js';
+import type { CommandRecord, InlineProjection, MultiStreamAppendRequest, SqlExecutor } from './types.js';
 
 /** Streams probed per version query. */
 const PROBE_CHUNK = 100;
@@ -274,9 +274,9 @@ export class Appender {
     if (this.projections.some((projection) => !projection.appendStatements)) return undefined;
     const streams = new Map<string, StreamState>();
     const checks = new Map<string, StreamState>();
-    for (const item of items) {
-      if (item.kind !== 'append' || checks.has(item.request.streamId)) continue;
-      const { streamId, streamType, expectedVersion } = item.request;
+    const parts = items.flatMap((item) => (item.kind === 'append' ? item.request.streams : []));
+    for (const { streamId, streamType, expectedVersion } of parts) {
+      if (checks.has(streamId)) continue;
       const seen = known.get(streamId);
       if (seen) {
         streams.set(streamId, { ...seen });
@@ -328,9 +328,9 @@ export class Appender {
     if (batch.events.length > 0) this.options.onCommitted(batch.head);
   }
 
-  private async currentStreams(sql: SqlExecutor, appends: readonly AppendRequest[]) {
+  private async currentStreams(sql: SqlExecutor, appends: readonly MultiStreamAppendRequest[]) {
     const streams = new Map<string, { version: number; type: string }>();
-    const ids = [...new Set(appends.map((request) => request.streamId))];
+    const ids = [...new Set(appends.flatMap((request) => request.streams.map((part) => part.streamId)))];
     for (let start = 0; start < ids.length; start += PROBE_CHUNK) {
       const chunk = ids.slice(start, start + PROBE_CHUNK);
       // One index probe per stream (newest version first), in both dialects.
@@ -344,7 +344,7 @@ export class Appender {
   }
 
   /** The batch's commands already recorded, keyed by `commandKey` (one primary-key probe each). */
-  private async knownCommands(sql: SqlExecutor, appends: readonly AppendRequest[]) {
+  private async knownCommands(sql: SqlExecutor, appends: readonly MultiStreamAppendRequest[]) {
     const known = new Map<string, CommandRecord>();
     const commands = new Map(appends.flatMap((request) => (request.command ? [[commandKey(request.command.actor, request.command.id), request.command] as const] : [])));
     const keys = [...commands.values()];

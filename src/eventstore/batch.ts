@@ -5,10 +5,11 @@
  * Both append paths (locked and predicted) decide through this one function.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppendRequest, AppendResult, CommandRecord, Snapshot, StoredEvent } from './types.js';
+import type { CommandRecord, ExpectedVersion, MultiStreamAppendRequest, MultiStreamAppendResult, Snapshot, StoredEvent } from './types.js';
 
-export type WriteItem = { kind: 'append'; request: AppendRequest } | { kind: 'snapshot'; snapshot: Snapshot };
-export type WriteResult = AppendResult | null;
+/** Every append travels as a multi-stream request (a single-stream append is one with one stream). */
+export type WriteItem = { kind: 'append'; request: MultiStreamAppendRequest } | { kind: 'snapshot'; snapshot: Snapshot };
+export type WriteResult = MultiStreamAppendResult | null;
 
 export interface StreamState {
   version: number;
@@ -47,46 +48,58 @@ export function decide(items: readonly WriteItem[], startHead: bigint, timestamp
     const request = item.request;
     const previous = request.command ? known.get(commandKey(request.command.actor, request.command.id)) : undefined;
     if (previous) return { status: 'duplicate', command: previous };
-    const stream = streams.get(request.streamId);
-    const current = stream?.version ?? 0;
-    if (!versionMatches(request.expectedVersion, current) || (stream && stream.type !== request.streamType)) {
-      return { status: 'conflict', actualVersion: current };
+    // Every stream is checked before any is written: a conflict on one appends nothing to the others.
+    const currents: number[] = [];
+    for (const part of request.streams) {
+      const stream = streams.get(part.streamId);
+      const current = stream?.version ?? 0;
+      if (!versionMatches(part.expectedVersion, current) || (stream && stream.type !== part.streamType)) {
+        return { status: 'conflict', streamId: part.streamId, actualVersion: current };
+      }
+      currents.push(current);
     }
-    const stored = request.events.map((event, index) => ({
-      id: randomUUID(),
-      streamId: request.streamId,
-      streamType: request.streamType,
-      version: current + index + 1,
-      position: ++position,
-      type: event.type,
-      schemaVersion: event.schemaVersion ?? 1,
-      storedSchemaVersion: event.schemaVersion ?? 1,
-      data: event.data,
-      metadata: event.metadata,
-      timestamp,
-    }));
-    events.push(...stored);
-    const version = current + stored.length;
-    if (stored.length > 0) streams.set(request.streamId, { version, type: request.streamType });
+    const written = request.streams.map((part, i) => {
+      const current = currents[i]!;
+      const stored: StoredEvent[] = part.events.map((event, index) => ({
+        id: randomUUID(),
+        streamId: part.streamId,
+        streamType: part.streamType,
+        version: current + index + 1,
+        position: ++position,
+        type: event.type,
+        schemaVersion: event.schemaVersion ?? 1,
+        storedSchemaVersion: event.schemaVersion ?? 1,
+        data: event.data,
+        metadata: event.metadata,
+        timestamp,
+      }));
+      events.push(...stored);
+      const version = current + stored.length;
+      if (stored.length > 0) streams.set(part.streamId, { version, type: part.streamType });
+      return { streamId: part.streamId, events: stored, version, firstVersion: current + 1 };
+    });
     if (request.command) {
+      const ranges = written.map((part) => ({ streamId: part.streamId, firstVersion: part.firstVersion, lastVersion: part.version }));
       const record = {
         commandId: request.command.id,
         actor: request.command.actor,
         commandType: request.command.type,
-        streamId: request.streamId,
-        firstVersion: current + 1,
-        lastVersion: version,
+        streamId: ranges[0]!.streamId,
+        firstVersion: ranges[0]!.firstVersion,
+        lastVersion: ranges[0]!.lastVersion,
+        streams: ranges,
+        fingerprint: request.command.fingerprint ?? null,
         position,
       };
       commands.push(record);
       known.set(commandKey(record.actor, record.commandId), record);
     }
-    return { status: 'appended', events: stored, version };
+    return { status: 'appended', streams: written.map(({ streamId, events: stored, version }) => ({ streamId, events: stored, version })) };
   });
   return { results, events, commands, head: position };
 }
 
-function versionMatches(expected: AppendRequest['expectedVersion'], current: number): boolean {
+function versionMatches(expected: ExpectedVersion, current: number): boolean {
   if (expected === 'any') return true;
   if (expected === 'no_stream') return current === 0;
   return expected === current;

@@ -20,6 +20,8 @@ import type {
   EventSchemas,
   EventStore,
   InlineProjection,
+  MultiStreamAppendRequest,
+  MultiStreamAppendResult,
   ReadLogOptions,
   ReadStreamOptions,
   Snapshot,
@@ -121,17 +123,40 @@ export class PrismaEventStore implements EventStore {
 
   /** Checked against the event types first (catalog.check): an event refused there fails its whole append, and nothing is written. */
   async append(request: AppendRequest): Promise<AppendResult> {
+    const { streamId, streamType, expectedVersion, events, command } = request;
+    const result = await this.appendToStreams({ streams: [{ streamId, streamType, expectedVersion, events }], command });
+    switch (result.status) {
+      case 'appended':
+        return { status: 'appended', events: result.streams[0]!.events, version: result.streams[0]!.version };
+      case 'conflict':
+        return { status: 'conflict', actualVersion: result.actualVersion };
+      case 'duplicate':
+        return result;
+    }
+  }
+
+  /**
+   * Several streams in one transaction of the group commit, like any append
+   * (both PostgreSQL paths included): every stream is checked before any is
+   * written, and the events take consecutive positions in the order given.
+   */
+  async appendToStreams(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult> {
+    if (request.streams.length === 0) throw new Error('An append names at least one stream');
+    if (new Set(request.streams.map((part) => part.streamId)).size !== request.streams.length) throw new Error('A stream appears twice in one append');
     const schemas = this.schemas;
-    const stamped: AppendRequest = schemas
+    const stamped: MultiStreamAppendRequest = schemas
       ? {
           ...request,
-          events: request.events.map((event) => {
-            schemas.check(request.streamType, event.type, event.data, event.schemaVersion);
-            return { ...event, schemaVersion: event.schemaVersion ?? schemas.versionOf(event.type) };
-          }),
+          streams: request.streams.map((part) => ({
+            ...part,
+            events: part.events.map((event) => {
+              schemas.check(part.streamType, event.type, event.data, event.schemaVersion);
+              return { ...event, schemaVersion: event.schemaVersion ?? schemas.versionOf(event.type) };
+            }),
+          })),
         }
       : request;
-    return (await this.writes.submit({ kind: 'append', request: stamped })) as AppendResult;
+    return (await this.writes.submit({ kind: 'append', request: stamped })) as MultiStreamAppendResult;
   }
 
   /** Pages of several streams' events in one query (see stream-pages.ts). */

@@ -44,15 +44,40 @@ export interface StoredEvent {
   readonly timestamp: Date;
 }
 
+/** The versions one command appended to one stream, inclusive; firstVersion > lastVersion when it appended none. */
+export interface CommandStreamRange {
+  readonly streamId: string;
+  readonly firstVersion: number;
+  readonly lastVersion: number;
+}
+
 export interface CommandRecord {
   readonly commandId: string;
   /** Who issued the command ('' on an open server): command ids are scoped by it. */
   readonly actor: string;
   readonly commandType: string;
+  /** The command's first stream (the only one of a single-stream command). */
   readonly streamId: string;
-  /** Versions the command appended, inclusive; firstVersion > lastVersion when it appended none. */
+  /** Versions the command appended to `streamId`, inclusive; firstVersion > lastVersion when it appended none. */
   readonly firstVersion: number;
   readonly lastVersion: number;
+  /** Every stream the command appended to, in the order of its request (the first is `streamId`). */
+  readonly streams: readonly CommandStreamRange[];
+  /**
+   * What the command was (its type and canonical input, hashed by the
+   * command handler), to tell a repeat from another command reusing the id;
+   * null for commands recorded before fingerprints were.
+   */
+  readonly fingerprint: string | null;
+}
+
+/** The command an append carries out, recorded in the same transaction as its events. */
+export interface CommandStamp {
+  readonly id: string;
+  readonly type: string;
+  readonly actor: string;
+  /** Kept with the record (see CommandRecord.fingerprint). */
+  readonly fingerprint?: string | undefined;
 }
 
 export interface AppendRequest {
@@ -65,12 +90,41 @@ export interface AppendRequest {
    * same id from the same actor appends nothing. Ids are scoped by the actor:
    * another actor's command with the same id is a different command.
    */
-  readonly command?: { readonly id: string; readonly type: string; readonly actor: string } | undefined;
+  readonly command?: CommandStamp | undefined;
 }
 
 export type AppendResult =
   | { readonly status: 'appended'; readonly events: readonly StoredEvent[]; readonly version: number }
   | { readonly status: 'conflict'; readonly actualVersion: number }
+  | { readonly status: 'duplicate'; readonly command: CommandRecord };
+
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly NewEvent[];
+}
+
+/**
+ * Events for several streams, each with its own expected version, appended
+ * atomically: every stream's events or none, at consecutive global positions
+ * in the order given. A stream may appear once.
+ */
+export interface MultiStreamAppendRequest {
+  readonly streams: readonly StreamAppend[];
+  /** As for AppendRequest: recorded once, for all the streams. */
+  readonly command?: CommandStamp | undefined;
+}
+
+export type MultiStreamAppendResult =
+  | {
+      readonly status: 'appended';
+      /** Each stream's stored events and new version, in the order of the request. */
+      readonly streams: ReadonlyArray<{ readonly streamId: string; readonly events: readonly StoredEvent[]; readonly version: number }>;
+    }
+  /** The first stream (in request order) that was not at its expected version; nothing was appended. */
+  | { readonly status: 'conflict'; readonly streamId: string; readonly actualVersion: number }
   | { readonly status: 'duplicate'; readonly command: CommandRecord };
 
 export interface ReadStreamOptions {
@@ -162,6 +216,8 @@ export interface InlineProjection {
 export interface EventStore {
   readonly dialect: 'sqlite' | 'postgresql';
   append(request: AppendRequest): Promise<AppendResult>;
+  /** Several streams in one transaction, all or nothing, at consecutive positions (see MultiStreamAppendRequest). */
+  appendToStreams(request: MultiStreamAppendRequest): Promise<MultiStreamAppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** Events of several streams at once, each after its own version (batched loads). */
   readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>>;

@@ -2,6 +2,7 @@
  * The statements of an append transaction's write phase, and how they are
  * sent: as one statement on PostgreSQL, one after another on SQLite.
  */
+import { storedStreams } from './rows.js';
 import { EVENT_COLUMNS } from './sql.js';
 import type { CommandRecord, Snapshot, SqlExecutor, StoredEvent } from './types.js';
 
@@ -71,10 +72,21 @@ export function eventInserts(events: readonly StoredEvent[]): Statement[] {
 
 export function commandInserts(commands: ReadonlyArray<CommandRecord & { position: bigint }>, at: Date): Statement[] {
   return chunks(commands, INSERT_CHUNK).map((chunk) => ({
-    sql: `INSERT INTO processed_commands (command_id, actor, command_type, stream_id, first_version, last_version, "position", created_at) VALUES ${chunk
-      .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
+    sql: `INSERT INTO processed_commands (command_id, actor, command_type, stream_id, first_version, last_version, streams, fingerprint, "position", created_at) VALUES ${chunk
+      .map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .join(', ')}`,
-    params: chunk.flatMap((command) => [command.commandId, command.actor, command.commandType, command.streamId, command.firstVersion, command.lastVersion, command.position, at]),
+    params: chunk.flatMap((command) => [
+      command.commandId,
+      command.actor,
+      command.commandType,
+      command.streamId,
+      command.firstVersion,
+      command.lastVersion,
+      storedStreams(command),
+      command.fingerprint,
+      command.position,
+      at,
+    ]),
   }));
 }
 

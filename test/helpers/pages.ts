@@ -108,6 +108,16 @@ export function api(url: string) {
       });
       return data.deposit.events[0].position as string;
     },
+    /** Returns the global position of the transfer's first event. */
+    async transfer(fromAccountId: string, toAccountId: string, amount: string, reference?: string): Promise<string> {
+      const data = await ok(url, 'mutation($f: ID!, $t: ID!, $m: Decimal!, $r: String) { transfer(input: { fromAccountId: $f, toAccountId: $t, amount: $m, reference: $r }) { events { position } } }', {
+        f: fromAccountId,
+        t: toAccountId,
+        m: amount,
+        r: reference ?? null,
+      });
+      return data.transfer.events[0].position as string;
+    },
     async withdraw(accountId: string, amount: string, description?: string): Promise<string> {
       const data = await ok(url, 'mutation($a: ID!, $m: Decimal!, $d: String) { withdraw(input: { accountId: $a, amount: $m, description: $d }) { events { position } } }', {
         a: accountId,

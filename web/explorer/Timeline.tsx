@@ -2,7 +2,8 @@
 import type { EventFieldsFragment } from './gql/graphql';
 import { EventTypeTag, SchemaLink } from './EventTypeTag';
 import { formatTime } from './format';
-import { describeEvent } from './streams/registry';
+import { followLink, hrefOf } from './navigation';
+import { describeEvent, linksOf } from './streams/registry';
 
 interface Props {
   events: readonly EventFieldsFragment[];
@@ -30,6 +31,9 @@ export function Timeline({ events, selected, onSelect }: Props) {
               <dd>{JSON.stringify(event.metadata)}</dd>
               <dt>position</dt>
               <dd>{event.position}</dd>
+              {linksOf(event).map((link) => (
+                <LinkedStream key={link.streamId} {...link} />
+              ))}
               <dt>schema</dt>
               <dd>
                 <SchemaLink type={event.type} />
@@ -39,5 +43,20 @@ export function Timeline({ events, selected, onSelect }: Props) {
         ))}
       </ol>
     </div>
+  );
+}
+
+/** Another stream the event names (e.g. the other account of a transfer): a link that opens it here. */
+function LinkedStream({ label, streamId }: { label: string; streamId: string }) {
+  const route = { view: 'stream', streamId } as const;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <a href={hrefOf(route)} onClick={followLink(route)} data-testid="linked-stream">
+          {streamId}
+        </a>
+      </dd>
+    </>
   );
 }

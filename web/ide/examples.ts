@@ -45,6 +45,31 @@ mutation Deposit($accountId: ID!) {
     variables: '{ "accountId": "" }',
   },
   {
+    query: `# Transfer between two accounts: both change in one transaction, or neither does.
+# The destination may be anyone's; it is shown (toAccount) only when you may read it.
+mutation Transfer($from: ID!, $to: ID!) {
+  transfer(input: { fromAccountId: $from, toAccountId: $to, amount: "25.00", reference: "INV-42", commandId: "pay-inv-42" }) {
+    transfer { id amount reference timestamp }
+    fromAccount { balance version }
+    toAccount { balance version }
+    events { streamId type position }
+  }
+}
+
+# The statement of a period: opening and closing balance, and every movement with the balance after it.
+query Statement($from: ID!) {
+  account(id: $from) {
+    statement(first: 20) {
+      openingBalance closingBalance
+      edges { node { direction amount balance reference counterpartyAccountId event { version type timestamp } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+`,
+    variables: '{ "from": "", "to": "" }',
+  },
+  {
     query: `# Time travel: the account as it was after its first event, and now.
 query TimeTravel($id: ID!) {
   before: account(id: $id, version: 1) { balance version }

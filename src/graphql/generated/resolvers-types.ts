@@ -42,7 +42,7 @@ export type Account = {
   currency: Scalars['String']['output'];
   /**
    * The account's events up to this state's version, oldest first. `after` takes an event cursor (a global
-   * position). With `reference`, only the deposits and withdrawals that carry that payment reference.
+   * position). With `reference`, only the deposits, withdrawals and transfers that carry that payment reference.
    */
   events: EventConnection;
   /** The account id (the id of its event stream). */
@@ -53,6 +53,14 @@ export type Account = {
   owner?: Maybe<User>;
   /** Id of the user who owns the account. */
   ownerId: Scalars['ID']['output'];
+  /**
+   * The account's statement for a period: the balance at its start and end, and every event in it with the
+   * balance after each, computed from the log (time travel to the period's start, then the events in it). `from`
+   * and `to` are inclusive; `from` left out means since the account was opened, `to` left out means up to this
+   * state's version. A page at a time, oldest first: `after` takes a line's cursor (its version in the stream),
+   * `first` defaults to the server's page size. BAD_USER_INPUT when `to` is before `from`.
+   */
+  statement: Statement;
   /** Number of events applied to reach this state. */
   version: Scalars['Int']['output'];
 };
@@ -63,6 +71,15 @@ export type AccountEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   reference?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A bank account: its state replayed from its events (or read from the accounts read model in lists). */
+export type AccountStatementArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** A page of accounts in the order they were opened. */
@@ -92,7 +109,7 @@ export type AccountPayload = {
   events: Array<Event>;
 };
 
-/** Totals of an account's deposits and withdrawals (the initial balance is not a transaction). */
+/** Totals of an account's deposits, withdrawals and transfers (the initial balance is not a transaction). */
 export type AccountSummary = {
   __typename?: 'AccountSummary';
   /** The account the summary is of. */
@@ -103,9 +120,13 @@ export type AccountSummary = {
   lastActivity?: Maybe<Scalars['DateTime']['output']>;
   /** Sum of all deposits (exact at any size). */
   totalDeposits: Scalars['Decimal']['output'];
+  /** Sum of all money transferred in from other accounts (exact at any size). */
+  totalTransfersIn: Scalars['Decimal']['output'];
+  /** Sum of all money transferred out to other accounts (exact at any size). */
+  totalTransfersOut: Scalars['Decimal']['output'];
   /** Sum of all withdrawals (exact at any size). */
   totalWithdrawals: Scalars['Decimal']['output'];
-  /** Number of deposits and withdrawals. */
+  /** Number of deposits, withdrawals and transfers in and out. */
   transactionCount: Scalars['Int']['output'];
 };
 
@@ -113,7 +134,7 @@ export type AccountSummary = {
 export type CloseAccountInput = {
   /** The account. */
   accountId: Scalars['ID']['input'];
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** When given, the command fails with CONCURRENCY_CONFLICT unless the account is at exactly this version. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -125,7 +146,7 @@ export type DepositInput = {
   accountId: Scalars['ID']['input'];
   /** A positive amount. */
   amount: Scalars['Decimal']['input'];
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Free text kept in the event (up to 500 characters). */
   description?: InputMaybe<Scalars['String']['input']>;
@@ -222,6 +243,15 @@ export type EventType = {
   version: Scalars['Int']['output'];
 };
 
+/** Which way a statement line moved the balance. */
+export type MovementDirection =
+  /** Money came in: the opening balance, a deposit, a transfer from another account. */
+  | 'IN'
+  /** The balance did not move (closing the account). */
+  | 'NONE'
+  /** Money went out: a withdrawal, a transfer to another account. */
+  | 'OUT';
+
 /**
  * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
  * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
@@ -237,6 +267,11 @@ export type Mutation = {
   openAccount: AccountPayload;
   /** Register a new user (user_registered). */
   registerUser: UserPayload;
+  /**
+   * Move money between two accounts (money_transferred_out on the source, money_transferred_in on the
+   * destination): one transaction, both or neither, at consecutive positions of the log.
+   */
+  transfer: TransferPayload;
   /** Change a user's email and/or name (user_updated with the fields that changed; no event if nothing changed). */
   updateUser: UserPayload;
   /** Withdraw money (money_withdrawn). */
@@ -289,6 +324,16 @@ export type MutationRegisterUserArgs = {
  * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
  * `extensions.expectedVersion` and `extensions.actualVersion`.
  */
+export type MutationTransferArgs = {
+  input: TransferInput;
+};
+
+
+/**
+ * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
+ * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
+ * `extensions.expectedVersion` and `extensions.actualVersion`.
+ */
 export type MutationUpdateUserArgs = {
   input: UpdateUserInput;
 };
@@ -307,7 +352,7 @@ export type MutationWithdrawArgs = {
 export type OpenAccountInput = {
   /** Id for the new account; generated when left out. An id already in use: ALREADY_EXISTS. */
   accountId?: InputMaybe<Scalars['ID']['input']>;
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Three capital letters; USD when left out. */
   currency?: InputMaybe<Scalars['String']['input']>;
@@ -418,7 +463,7 @@ export type QueryUserArgs = {
 
 /** Register a user. A `userId` left out is generated (UUID). */
 export type RegisterUserInput = {
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Email address. */
   email: Scalars['String']['input'];
@@ -426,6 +471,57 @@ export type RegisterUserInput = {
   name: Scalars['String']['input'];
   /** Id for the new user; generated when left out. An id already in use: ALREADY_EXISTS. */
   userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** An account's statement for a period, with its balances, and a page of its lines. */
+export type Statement = {
+  __typename?: 'Statement';
+  /** The account. */
+  accountId: Scalars['ID']['output'];
+  /** The balance at the end of the period: the opening balance plus every line's movement. */
+  closingBalance: Scalars['Decimal']['output'];
+  /** The account's version at the end of the period. */
+  closingVersion: Scalars['Int']['output'];
+  /** This page's lines, oldest first. */
+  edges: Array<StatementEdge>;
+  /** Start of the period (inclusive), as asked; null: since the account was opened. */
+  from?: Maybe<Scalars['DateTime']['output']>;
+  /** The balance just before the period (0.00 when the account did not exist yet). */
+  openingBalance: Scalars['Decimal']['output'];
+  /** The account's version just before the period (0 when it did not exist yet). */
+  openingVersion: Scalars['Int']['output'];
+  /** Where this page ends and whether more lines follow. */
+  pageInfo: PageInfo;
+  /** End of the period (inclusive), as asked; null: up to the account's state the statement was asked of. */
+  to?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A statement line in a page of a statement. */
+export type StatementEdge = {
+  __typename?: 'StatementEdge';
+  /** Pass as `after` to continue after this line (the event's version in the stream). */
+  cursor: Scalars['String']['output'];
+  /** The line. */
+  node: StatementLine;
+};
+
+/** One event of an account's statement, with the balance right after it. */
+export type StatementLine = {
+  __typename?: 'StatementLine';
+  /** How much it moved the balance (0.00 when it did not). */
+  amount: Scalars['Decimal']['output'];
+  /** The balance right after this event. */
+  balance: Scalars['Decimal']['output'];
+  /** For a transfer: the other account (the destination of money out, the source of money in). */
+  counterpartyAccountId?: Maybe<Scalars['ID']['output']>;
+  /** Which way it moved the balance. */
+  direction: MovementDirection;
+  /** The event. */
+  event: Event;
+  /** The payment reference the movement carries, if any. */
+  reference?: Maybe<Scalars['String']['output']>;
+  /** For a transfer: its id (the same on both accounts). */
+  transferId?: Maybe<Scalars['ID']['output']>;
 };
 
 /**
@@ -514,9 +610,72 @@ export type SubscriptionEventsAppendedArgs = {
   types?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/**
+ * A transfer between two accounts, as both of its events record it (money_transferred_out on the source,
+ * money_transferred_in on the destination, at consecutive positions of the log).
+ */
+export type Transfer = {
+  __typename?: 'Transfer';
+  /** The amount moved. */
+  amount: Scalars['Decimal']['output'];
+  /** The account the money left. */
+  fromAccountId: Scalars['ID']['output'];
+  /** The transfer id, carried by both events. */
+  id: Scalars['ID']['output'];
+  /** The payment reference, if one was given. */
+  reference?: Maybe<Scalars['String']['output']>;
+  /** When it was committed. */
+  timestamp: Scalars['DateTime']['output'];
+  /** The account the money went to. */
+  toAccountId: Scalars['ID']['output'];
+};
+
+/** The versions a transfer's caller expects its two accounts at; each left out is not checked. */
+export type TransferExpectedVersions = {
+  /** The source account's version (CONCURRENCY_CONFLICT unless it is exactly this). */
+  from?: InputMaybe<Scalars['Int']['input']>;
+  /** The destination account's version (CONCURRENCY_CONFLICT unless it is exactly this). */
+  to?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Move money from one of the caller's accounts to any open account of the same currency: both accounts change in
+ * one transaction or neither does.
+ */
+export type TransferInput = {
+  /** A positive amount. */
+  amount: Scalars['Decimal']['input'];
+  /** Makes the transfer idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`). */
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  /** Optimistic concurrency per account: a mismatch is CONCURRENCY_CONFLICT naming that account. Without any, the server retries on conflict. */
+  expectedVersions?: InputMaybe<TransferExpectedVersions>;
+  /** The source account: the caller's own (FORBIDDEN otherwise); open, holding at least `amount` (INSUFFICIENT_FUNDS). */
+  fromAccountId: Scalars['ID']['input'];
+  /** A payment reference (1 to 140 characters), kept in both events as `reference`. */
+  reference?: InputMaybe<Scalars['String']['input']>;
+  /** The destination account: anyone's, open (ACCOUNT_CLOSED), of the source's currency (BAD_USER_INPUT), not the source. */
+  toAccountId: Scalars['ID']['input'];
+};
+
+/**
+ * What a transfer did. It shows the destination account only to a caller who may read it (its owner or an admin):
+ * another owner's account stays hidden (not its balance, owner, version or events).
+ */
+export type TransferPayload = {
+  __typename?: 'TransferPayload';
+  /** The events the transfer appended that the caller may read: the source's always, the destination's only with `toAccount` (for a repeated commandId: those of the first time). */
+  events: Array<Event>;
+  /** The source account right after the transfer. */
+  fromAccount: Account;
+  /** The destination account right after the transfer; null unless the caller may read it. */
+  toAccount?: Maybe<Account>;
+  /** The transfer. */
+  transfer: Transfer;
+};
+
 /** Change a user's email and/or name. Fields left out stay as they are. */
 export type UpdateUserInput = {
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** New email address. */
   email?: InputMaybe<Scalars['String']['input']>;
@@ -568,7 +727,7 @@ export type WithdrawInput = {
   accountId: Scalars['ID']['input'];
   /** A positive amount, at most the balance. */
   amount: Scalars['Decimal']['input'];
-  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; the same id with other input is BAD_USER_INPUT (`extensions.reason: COMMAND_ID_REUSED`); another caller's command with the same id is a new command. */
   commandId?: InputMaybe<Scalars['ID']['input']>;
   /** Free text kept in the event (up to 500 characters). */
   description?: InputMaybe<Scalars['String']['input']>;
@@ -670,14 +829,22 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MovementDirection: MovementDirection;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OpenAccountInput: OpenAccountInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterUserInput: RegisterUserInput;
+  Statement: ResolverTypeWrapper<Omit<Statement, 'edges'> & { edges: Array<ResolversTypes['StatementEdge']> }>;
+  StatementEdge: ResolverTypeWrapper<Omit<StatementEdge, 'node'> & { node: ResolversTypes['StatementLine'] }>;
+  StatementLine: ResolverTypeWrapper<Omit<StatementLine, 'event'> & { event: ResolversTypes['Event'] }>;
   StreamState: ResolverTypeWrapper<StreamState>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Transfer: ResolverTypeWrapper<Transfer>;
+  TransferExpectedVersions: TransferExpectedVersions;
+  TransferInput: TransferInput;
+  TransferPayload: ResolverTypeWrapper<Omit<TransferPayload, 'events' | 'fromAccount' | 'toAccount'> & { events: Array<ResolversTypes['Event']>, fromAccount: ResolversTypes['Account'], toAccount?: Maybe<ResolversTypes['Account']> }>;
   UpdateUserInput: UpdateUserInput;
   User: ResolverTypeWrapper<UserView>;
   UserPayload: ResolverTypeWrapper<Omit<UserPayload, 'events' | 'user'> & { events: Array<ResolversTypes['Event']>, user: ResolversTypes['User'] }>;
@@ -709,9 +876,16 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RegisterUserInput: RegisterUserInput;
+  Statement: Omit<Statement, 'edges'> & { edges: Array<ResolversParentTypes['StatementEdge']> };
+  StatementEdge: Omit<StatementEdge, 'node'> & { node: ResolversParentTypes['StatementLine'] };
+  StatementLine: Omit<StatementLine, 'event'> & { event: ResolversParentTypes['Event'] };
   StreamState: StreamState;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  Transfer: Transfer;
+  TransferExpectedVersions: TransferExpectedVersions;
+  TransferInput: TransferInput;
+  TransferPayload: Omit<TransferPayload, 'events' | 'fromAccount' | 'toAccount'> & { events: Array<ResolversParentTypes['Event']>, fromAccount: ResolversParentTypes['Account'], toAccount?: Maybe<ResolversParentTypes['Account']> };
   UpdateUserInput: UpdateUserInput;
   User: UserView;
   UserPayload: Omit<UserPayload, 'events' | 'user'> & { events: Array<ResolversParentTypes['Event']>, user: ResolversParentTypes['User'] };
@@ -727,6 +901,7 @@ export type AccountResolvers<ContextType = GraphQLContext, ParentType extends Re
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   owner?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   ownerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  statement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType, Partial<AccountStatementArgs>>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -750,6 +925,8 @@ export type AccountSummaryResolvers<ContextType = GraphQLContext, ParentType ext
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastActivity?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   totalDeposits?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  totalTransfersIn?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  totalTransfersOut?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   totalWithdrawals?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   transactionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
@@ -808,6 +985,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   deposit?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationDepositArgs, 'input'>>;
   openAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationOpenAccountArgs, 'input'>>;
   registerUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationRegisterUserArgs, 'input'>>;
+  transfer?: Resolver<ResolversTypes['TransferPayload'], ParentType, ContextType, RequireFields<MutationTransferArgs, 'input'>>;
   updateUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationUpdateUserArgs, 'input'>>;
   withdraw?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationWithdrawArgs, 'input'>>;
 }>;
@@ -829,6 +1007,33 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
 }>;
 
+export type StatementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Statement'] = ResolversParentTypes['Statement']> = ResolversObject<{
+  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  closingBalance?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  closingVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['StatementEdge']>, ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  openingBalance?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  openingVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type StatementEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StatementEdge'] = ResolversParentTypes['StatementEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['StatementLine'], ParentType, ContextType>;
+}>;
+
+export type StatementLineResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StatementLine'] = ResolversParentTypes['StatementLine']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  balance?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  counterpartyAccountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['MovementDirection'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  transferId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export type StreamStateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StreamState'] = ResolversParentTypes['StreamState']> = ResolversObject<{
   state?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   streamId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -840,6 +1045,22 @@ export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType exten
   accountChanged?: SubscriptionResolver<ResolversTypes['Account'], "accountChanged", ParentType, ContextType, RequireFields<SubscriptionAccountChangedArgs, 'id'>>;
   eventAppended?: SubscriptionResolver<ResolversTypes['Event'], "eventAppended", ParentType, ContextType, Partial<SubscriptionEventAppendedArgs>>;
   eventsAppended?: SubscriptionResolver<ResolversTypes['EventBatch'], "eventsAppended", ParentType, ContextType, RequireFields<SubscriptionEventsAppendedArgs, 'maxBatch'>>;
+}>;
+
+export type TransferResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Transfer'] = ResolversParentTypes['Transfer']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  fromAccountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  toAccountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type TransferPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TransferPayload'] = ResolversParentTypes['TransferPayload']> = ResolversObject<{
+  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
+  fromAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  toAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  transfer?: Resolver<ResolversTypes['Transfer'], ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
@@ -872,8 +1093,13 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Statement?: StatementResolvers<ContextType>;
+  StatementEdge?: StatementEdgeResolvers<ContextType>;
+  StatementLine?: StatementLineResolvers<ContextType>;
   StreamState?: StreamStateResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Transfer?: TransferResolvers<ContextType>;
+  TransferPayload?: TransferPayloadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserPayload?: UserPayloadResolvers<ContextType>;
 }>;

@@ -35,9 +35,20 @@ function describe({ type, data }: EventSummary): string | undefined {
       return withDescription(`-${field(data, 'amount') ?? '?'}`, data);
     case 'account_closed':
       return 'closed';
+    case 'money_transferred_out':
+      return withDescription(`-${field(data, 'amount') ?? '?'} transferred to ${field(data, 'toAccountId') ?? '?'}`, data);
+    case 'money_transferred_in':
+      return withDescription(`+${field(data, 'amount') ?? '?'} transferred from ${field(data, 'fromAccountId') ?? '?'}`, data);
     default:
       return undefined;
   }
+}
+
+/** A transfer is one movement over two accounts: each side links the other. */
+function links({ type, data }: EventSummary) {
+  const other = type === 'money_transferred_out' ? field(data, 'toAccountId') : type === 'money_transferred_in' ? field(data, 'fromAccountId') : undefined;
+  if (!other) return [];
+  return [{ label: type === 'money_transferred_out' ? 'to account' : 'from account', streamId: other }];
 }
 
 /** How an event moves the balance, in cents (undefined for a type that is not known here). */
@@ -48,7 +59,10 @@ function balanceChange({ type, data }: EventSummary): bigint | undefined {
     case 'money_deposited':
       return toCents(field(data, 'amount') ?? '0');
     case 'money_withdrawn':
+    case 'money_transferred_out':
       return -toCents(field(data, 'amount') ?? '0');
+    case 'money_transferred_in':
+      return toCents(field(data, 'amount') ?? '0');
     case 'account_closed':
       return 0n;
     default:
@@ -107,7 +121,8 @@ export const bankAccountView: StreamTypeView = {
   streamType: 'BankAccount',
   noun: 'account',
   describe,
-  tones: { account_created: 'start', money_deposited: 'up', money_withdrawn: 'down', account_closed: 'end' },
+  tones: { account_created: 'start', money_deposited: 'up', money_withdrawn: 'down', account_closed: 'end', money_transferred_in: 'up', money_transferred_out: 'down' },
+  links,
   StateView: AccountState,
   chart: { title: 'Balance by version', points: balances, format: formatCents },
   // Time travel: the same account at another version is another object.

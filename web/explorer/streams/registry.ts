@@ -26,6 +26,11 @@ export function describeEvent(event: EventSummary & { streamType: string }): str
   return viewOf(event.streamType)?.describe(event) ?? describeRaw(event);
 }
 
+/** The streams an event links to (its stream type's own links, none for the raw view). */
+export function linksOf(event: EventSummary & { streamType: string }): ReadonlyArray<{ label: string; streamId: string }> {
+  return viewOf(event.streamType)?.links?.(event) ?? [];
+}
+
 export function toneOf(event: { streamType: string; type: string }): Tone | undefined {
   return viewOf(event.streamType)?.tones?.[event.type];
 }

@@ -47,6 +47,8 @@ export interface StreamTypeView {
   /** The state at a version (the time-travel slider's view). */
   readonly StateView: ComponentType<StateViewProps>;
   readonly chart?: ChartSeries;
+  /** Other streams an event names (a transfer's other account), linked from the timeline; the server decides who may open them. */
+  links?(event: EventSummary): ReadonlyArray<{ readonly label: string; readonly streamId: string }>;
   /** Apollo cache policies for the GraphQL types StateView queries (e.g. keyed by id and version). */
   readonly typePolicies?: TypePolicies;
 }
