@@ -121,7 +121,7 @@ export class PrismaEventStore implements EventStore {
     this.writes = new GroupCommit((items) => appender.writeBatch(items), options.maxBatch ?? 500, (error) => !(error instanceof UnknownOutcomeError));
   }
 
-  /** Checked against the event types' schemas first: an event that does not match fails its append, and nothing is written. */
+  /** Checked against the event types first (catalog.check): an event refused there fails its whole append, and nothing is written. */
   async append(request: AppendRequest): Promise<AppendResult> {
     const { streamId, streamType, expectedVersion, events, command } = request;
     const result = await this.appendToStreams({ streams: [{ streamId, streamType, expectedVersion, events }], command });
@@ -150,7 +150,7 @@ export class PrismaEventStore implements EventStore {
           streams: request.streams.map((part) => ({
             ...part,
             events: part.events.map((event) => {
-              schemas.check(part.streamType, event.type, event.data);
+              schemas.check(part.streamType, event.type, event.data, event.schemaVersion);
               return { ...event, schemaVersion: event.schemaVersion ?? schemas.versionOf(event.type) };
             }),
           })),
