@@ -110,8 +110,11 @@ export async function startTracing(env: Env = process.env): Promise<Tracer> {
     protocol === 'http/json' ? import('@opentelemetry/exporter-trace-otlp-http') : import('@opentelemetry/exporter-trace-otlp-proto'),
   ]);
   const exporter = new exporterModule.OTLPTraceExporter(url ? { url } : {});
-  // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the default name.
-  const resource = resources.resourceFromAttributes({ 'service.name': 'ledger' }).merge(resources.detectResources({ detectors: [resources.envDetector] }));
+  // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME win over the default name.
+  const resource = resources
+    .resourceFromAttributes({ 'service.name': 'ledger' })
+    .merge(resources.detectResources({ detectors: [resources.envDetector] }))
+    .merge(env.OTEL_SERVICE_NAME ? resources.resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME }) : null);
   const provider = new sdk.NodeTracerProvider({ resource, spanProcessors: [new sdk.BatchSpanProcessor(exporter)] });
   // The global context manager (AsyncLocalStorage) and W3C trace context propagator.
   provider.register();
