@@ -81,7 +81,7 @@ describe.each(backends)('operations on %s', (backend) => {
     await gql(server.url, `{ __typename }`, undefined, bearer('forged'));
     // A second app on the same store writes behind this one's cache: the next deposit here conflicts, then retries.
     const other = await assembleApp(app.config, app.store, modules);
-    other.tailer.stop();
+    await other.tailer.stop();
     await other.commands.handle(other.repository(accountDecider), 'm1', { type: 'Deposit', accountId: 'm1', amount: 100n }, { commandType: 'Deposit' });
     await run(`mutation { deposit(input: {accountId: "m1", amount: "2.00"}) { account { balance } } }`);
     const subscriber = wsClient(server.wsUrl, { connectionParams: admin });
