@@ -136,9 +136,10 @@ describe.each(backends)('tracing on %s', (backend) => {
 
   it("exports a deposit's span tree under the caller's traceparent, with the trace id in its log lines", async () => {
     const callerSpan = backend === 'sqlite' ? '00f067aa0ba902b7' : '00f067aa0ba902b8';
-    const deposit = `mutation Deposit($input: DepositInput!) { deposit(input: $input) { account { balance } } }`;
+    const deposit = `mutation Deposit($input: DepositInput!) { deposit(input: $input) { account { balance } events { metadata } } }`;
     const answer = await gql(server.url, deposit, { input: { accountId: 't-a', amount: '1.50', commandId: `trace-${backend}` } }, { traceparent: traceparent(callerSpan), 'x-request-id': `trace-${backend}` });
-    expect(answer.data).toEqual({ deposit: { account: { balance: '6.50' } } });
+    expect(answer.data?.deposit.account).toEqual({ balance: '6.50' });
+    const written = answer.data?.deposit.events[0].metadata as { traceparent: string };
 
     const spans = await exported((all) => all.some((span) => span.name === 'ledger.group_commit' && span.traceId === TRACE_ID && all.some((other) => other.spanId === span.parentSpanId && other.parentSpanId !== undefined && all.find((command) => command.spanId === other.parentSpanId)?.attributes['ledger.command.id'] === `trace-${backend}`)), 'the deposit exported');
     const ofTrace = spans.filter((span) => span.traceId === TRACE_ID);
@@ -155,6 +156,8 @@ describe.each(backends)('tracing on %s', (backend) => {
     const append = childrenOf(command).find((span) => span.name === 'ledger.append')!;
     expect(append.attributes).toMatchObject({ 'ledger.append.status': 'appended', 'ledger.version': 2, 'ledger.events': 1, 'ledger.batch.size': 1 });
     expect(typeof append.attributes['ledger.group_commit.wait_ms']).toBe('number');
+    // The event carries the trace that wrote it: the append's span.
+    expect(written.traceparent).toBe(`00-${TRACE_ID}-${append.spanId}-01`);
     const batch = childrenOf(append).find((span) => span.name === 'ledger.group_commit')!;
     expect(batch.attributes).toMatchObject({ 'ledger.batch.size': 1, 'db.system': backend });
     // The load read the log.

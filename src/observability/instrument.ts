@@ -8,7 +8,8 @@
  *   command <type>                  the command handler: outcome, version, events
  *     ledger.load                   state read from cache, snapshot and log
  *     ledger.decide                 the pure decision (once per attempt)
- *     ledger.append                 one append: status, version; batch size and group-commit wait
+ *     ledger.append                 one append: status, version; batch size and group-commit wait;
+ *                                   its traceparent goes into the events' metadata
  *       ledger.group_commit         the batch transaction it went in (linked to the batch's other appends)
  *     (event `ledger.retry`)        a version conflict, decided again
  *
@@ -47,7 +48,10 @@ function traceStore(app: App, tracer: Tracer): void {
       'ledger.append',
       { 'ledger.stream.id': request.streamId, 'ledger.stream.type': request.streamType, 'ledger.events': request.events.length, 'ledger.expected_version': String(request.expectedVersion) },
       async (span) => {
-        const result = (await append(request)) as AppendResult;
+        // The events remember the trace that wrote them (W3C traceparent in their metadata), for whoever reads the log later.
+        const traceparent = span.traceparent();
+        const traced = traceparent ? { ...request, events: request.events.map((event) => ({ ...event, metadata: { ...event.metadata, traceparent } })) } : request;
+        const result = (await append(traced)) as AppendResult;
         span.setAttributes({ 'ledger.append.status': result.status, ...(result.status === 'appended' ? { 'ledger.version': result.version } : {}) });
         return result;
       },
