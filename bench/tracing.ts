@@ -42,7 +42,7 @@ async function sink(): Promise<{ url: string; bytes: () => number; close: () => 
 
 /** Deposits/s and p99 on one fresh server, with `env` added. */
 async function round(databaseUrl: string, env: Record<string, string>, seconds: number, clients: number) {
-  const server = await spawnServer({ DATABASE_URL: databaseUrl, PG_POOL_SIZE: '20', LOG_LEVEL: 'warn', ...UNLIMITED, ...env });
+  const server = await spawnServer({ DATABASE_URL: databaseUrl, PG_POOL_SIZE: '20', ...UNLIMITED, ...env });
   try {
     await post(server.url, 'mutation { registerUser(input: {userId: "bench", email: "bench@example.com", name: "Bench"}) { user { id } } }');
     for (let i = 0; i < clients; i++) await post(server.url, 'mutation($id: ID!) { openAccount(input: {accountId: $id, ownerId: "bench"}) { account { id } } }', { id: `bench-${i}` });
