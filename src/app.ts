@@ -16,6 +16,8 @@ import type { InlineProjection } from './eventstore/types.js';
 import { checkModules, type AggregateModule } from './module.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { instrumentApp } from './observability/instrument.js';
+import { NO_TRACER, type Tracer } from './observability/tracing.js';
 import { LogTailer } from './subscriptions/log-tailer.js';
 import { CHANNEL, listenForCommits } from './subscriptions/pg-notify.js';
 
@@ -37,12 +39,16 @@ export interface App {
   readonly tailer: LogTailer;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** OpenTelemetry tracing (NO_TRACER unless the OTEL_* variables turn it on). */
+  readonly tracer: Tracer;
   close(): Promise<void>;
 }
 
 export interface AppOptions {
   /** Defaults to JSON lines on stdout at LOG_LEVEL. */
   readonly log?: Logger;
+  /** Spans for commands, appends and reads when enabled (observability/instrument.ts). Default: NO_TRACER. */
+  readonly tracer?: Tracer;
 }
 
 export const projectionsOf = (modules: readonly AggregateModule[]): InlineProjection[] => modules.flatMap((module) => module.projections);
@@ -78,6 +84,7 @@ export async function createApp(config: Config, modules: readonly AggregateModul
 export async function assembleApp(config: Config, store: PrismaEventStore, modules: readonly AggregateModule[], options: AppOptions = {}): Promise<App> {
   checkModules(modules);
   const log = options.log ?? createLogger(config.logLevel);
+  const tracer = options.tracer ?? NO_TRACER;
   const projections = projectionsOf(modules);
   const tailer = new LogTailer(store, { pollMs: config.subscriptionPollMs, onError: (error) => log.error({ err: error }, 'log tailer read failed') });
   await tailer.start();
@@ -90,8 +97,14 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
   });
   const commands = new CommandHandler(undefined, {
     finished: (command, outcome) => metrics.commands.inc({ command, outcome }),
-    conflict: (command) => metrics.conflicts.inc({ command }),
-    retried: (command) => metrics.retries.inc({ command }),
+    conflict: (command) => {
+      metrics.conflicts.inc({ command });
+      tracer.event('ledger.conflict');
+    },
+    retried: (command) => {
+      metrics.retries.inc({ command });
+      tracer.event('ledger.retry');
+    },
     appended: (streamType, events, seconds) => {
       metrics.eventsAppended.inc({ stream_type: streamType }, events);
       metrics.appendSeconds.observe(seconds);
@@ -109,7 +122,7 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     return found as AggregateRepository<State, Command, Event>;
   };
   for (const module of modules) repository(module.decider);
-  return {
+  return instrumentApp({
     config,
     store,
     modules,
@@ -121,10 +134,11 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     tailer,
     log,
     metrics,
+    tracer,
     close: async () => {
       unsubscribe();
       await tailer.stop();
       await store.close();
     },
-  };
+  }, tracer);
 }

@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { modules } from './modules.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, flushLogs } from './observability/logger.js';
+import { TracingConfigError, startTracing } from './observability/tracing.js';
 import { startServer } from './server/http.js';
 
 function authMode(config: Config): string {
@@ -12,11 +13,13 @@ function authMode(config: Config): string {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
-  const app = await createApp(config, modules, { log });
+  // Nothing of OpenTelemetry is loaded unless the OTEL_* variables ask for tracing.
+  const tracer = await startTracing();
+  const log = createLogger(config.logLevel, undefined, tracer.enabled ? tracer.logFields : undefined);
+  const app = await createApp(config, modules, { log, tracer });
   const server = await startServer(app, { port: config.port, host: config.host });
   const database = config.databaseUrl.startsWith('file:') ? `SQLite ${config.databaseUrl}` : 'PostgreSQL';
-  log.info({ url: server.url, ws: server.wsUrl, database, auth: authMode(config) }, 'listening');
+  log.info({ url: server.url, ws: server.wsUrl, database, auth: authMode(config), tracing: tracer.enabled }, 'listening');
   if (!config.auth) log.warn('authentication is off: anyone who can reach this port can read and write every stream');
 
   let stopping = false;
@@ -31,7 +34,9 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     deadline.unref();
     server.close().then(
-      () => {
+      async () => {
+        // Spans still buffered are exported before the process ends.
+        await tracer.shutdown().catch((error: unknown) => log.error({ err: error }, 'trace export failed'));
         log.info('stopped');
         exit(0);
       },
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // One line a person can act on: the bad variable, or why the store did not open.
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof TracingConfigError) console.error(error.message);
   else console.error(`Failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

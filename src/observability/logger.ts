@@ -10,10 +10,15 @@ import type { LogLevel } from '../config.js';
 
 export type { Logger };
 
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+/**
+ * `fields`, when given, adds its fields to every line (the tracer's trace and
+ * span ids when tracing is on; left out, pino calls nothing per line).
+ */
+export function createLogger(level: LogLevel, destination?: DestinationStream, fields?: () => object): Logger {
   return pino(
     {
       level,
+      ...(fields ? { mixin: fields } : {}),
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: {

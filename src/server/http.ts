@@ -29,6 +29,7 @@ import { createGuard } from './guard.js';
 import { healthz, metricsEndpoint, readyz, type Handler } from './health.js';
 import { HOST_REFUSED, hostAllowed } from './hosts.js';
 import { operationChecks } from './operation-checks.js';
+import { traceRequest, type TraceFields } from './trace-request.js';
 import { pathOf, sendError } from './respond.js';
 import { attachWebSocket } from './websocket.js';
 import { webPages } from './web.js';
@@ -131,25 +132,21 @@ export async function startServer(app: App, options: { port: number; host: strin
     ['/readyz', readyz(app, () => drain.active)],
     ['/metrics', metricsEndpoint(app)],
   ]);
+  const tracer = app.tracer;
   const failed = (res: ServerResponse, requestId: string) => (error: unknown) => {
     app.log.error({ requestId, err: error }, 'unexpected error');
     if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     else res.destroy();
   };
 
-  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    // A request id for every request (logged with it and echoed back), and one access-log line.
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    const path = pathOf(req.url);
+  const handle = (req: IncomingMessage, res: ServerResponse, requestId: string, path: string, trace?: TraceFields) => {
     const started = performance.now();
     const tracked = drain.track();
     res.once('close', () => {
       if (tracked) drain.done();
       if (!res.writableFinished) return;
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      app.log.info({ requestId, method: req.method, path, status: res.statusCode, ms }, 'request');
+      app.log.info({ requestId, method: req.method, path, status: res.statusCode, ms, ...trace }, 'request');
     });
     if (!hostAllowed(req.headers, app.config.allowedHosts)) {
       sendError(res, 403, 'FORBIDDEN', HOST_REFUSED);
@@ -173,6 +170,16 @@ export async function startServer(app: App, options: { port: number; host: strin
     }
     requestIds.set(res, requestId);
     pages(req, res);
+  };
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // A request id for every request (logged with it and echoed back), and one access-log line.
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const path = pathOf(req.url);
+    if (tracer.enabled && path === '/graphql') traceRequest(tracer, req, res, requestId, (trace) => handle(req, res, requestId, path, trace));
+    else handle(req, res, requestId, path);
   });
 
   await listen(httpServer, options);

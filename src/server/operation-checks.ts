@@ -11,11 +11,15 @@ import { GraphQLError } from 'graphql';
 import type { App } from '../app.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { formatError, unexpectedError } from '../graphql/errors.js';
+import type { Tracer } from '../observability/tracing.js';
 import { countRuleRefusals, type OperationGuard } from './guard.js';
 
 function plugin(app: App, guard: OperationGuard): ApolloServerPlugin<GraphQLContext> {
+  const { tracer } = app;
   const listener: GraphQLRequestListener<GraphQLContext> = {
     didResolveOperation: async ({ operation, document, request, contextValue }) => {
+      // The request's span (trace-request.ts) is named after the operation, as OpenTelemetry's GraphQL conventions say.
+      if (tracer.enabled) nameSpan(tracer, operation?.operation, operation?.name?.value ?? request.operationName ?? undefined);
       if (operation?.operation === 'subscription') {
         throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at this same path', {
           extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
@@ -30,9 +34,18 @@ function plugin(app: App, guard: OperationGuard): ApolloServerPlugin<GraphQLCont
         if (unexpected) app.log.error({ requestId: contextValue?.requestId, err: unexpected.cause }, 'unexpected error');
       }
       countRuleRefusals(app.metrics, errors);
+      if (tracer.enabled && errors[0]) tracer.active()?.setAttributes({ 'ledger.outcome': String(formatError(errors[0].toJSON(), errors[0]).extensions?.code ?? 'error') });
     },
   };
   return { requestDidStart: async () => listener };
+}
+
+/** `query Account` (or the type alone for an anonymous operation), with the type, name and outcome as attributes. */
+export function nameSpan(tracer: Tracer, type: string | undefined, name: string | undefined): void {
+  const span = tracer.active();
+  if (!span || !type) return;
+  span.updateName(name ? `${type} ${name}` : type);
+  span.setAttributes({ 'graphql.operation.type': type, 'graphql.operation.name': name, 'ledger.outcome': 'ok' });
 }
 
 export const operationChecks = {

@@ -15,7 +15,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, getOperationAST, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { CloseCode as ProtocolCloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -30,6 +30,7 @@ import { sharedSubscribe } from '../subscriptions/shared-execution.js';
 import type { FrameSink } from '../subscriptions/frames.js';
 import { CloseCode } from '../subscriptions/close-codes.js';
 import { originAllowed } from './cors.js';
+import { websocketTracing } from './trace-websocket.js';
 import { SHUTTING_DOWN } from './drain.js';
 import { HOST_REFUSED, hostAllowed } from './hosts.js';
 import { clientKey, countRuleRefusals, type OperationGuard } from './guard.js';
@@ -93,22 +94,27 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
   const sinks = new WeakMap<object, FrameSink>();
   const checkDocument = documentCache(options.schema, options.rules, options.maxTokens ?? 10_000);
 
+  // Results are shared only between subscribers with the same rights, and each event is
+  // executed with a fresh context (no batch-loader cache lives as long as the subscription).
+  const subscribe = (args: ExecutionArgs) =>
+    sharedSubscribe(args, {
+      viewerOf: (context) => viewerKey((context as GraphQLContext).principal),
+      contextFor: (context) => {
+        const { requestId, principal, client, closeConnection } = context as GraphQLContext;
+        return createContext(app, { requestId, principal, client, ...(closeConnection ? { closeConnection } : {}) });
+      },
+      onStart: () => liveSubscriptions++,
+      onEnd: () => liveSubscriptions--,
+      sink: sinks.get(args.contextValue as object),
+    });
+  // Spans only when tracing is on (trace-websocket.ts); otherwise nothing here is wrapped.
+  const traced = app.tracer.enabled ? websocketTracing(app.tracer) : undefined;
+
   const cleanup = useServer(
     {
       schema: options.schema,
-      // Results are shared only between subscribers with the same rights, and each event is
-      // executed with a fresh context (no batch-loader cache lives as long as the subscription).
-      subscribe: (args) =>
-        sharedSubscribe(args, {
-          viewerOf: (context) => viewerKey((context as GraphQLContext).principal),
-          contextFor: (context) => {
-            const { requestId, principal, client, closeConnection } = context as GraphQLContext;
-            return createContext(app, { requestId, principal, client, ...(closeConnection ? { closeConnection } : {}) });
-          },
-          onStart: () => liveSubscriptions++,
-          onEnd: () => liveSubscriptions--,
-          sink: sinks.get(args.contextValue as object),
-        }),
+      ...(traced ? { execute: (args: ExecutionArgs) => traced.execute(args) } : {}),
+      subscribe: traced ? (args) => traced.subscribe(args, subscribe) : subscribe,
       connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? 3_000,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
@@ -185,9 +191,11 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
           closeConnection: (code, reason) => socket.close(code, reason),
         });
         const log = logError(contextValue.requestId);
+        traced?.remember(contextValue, { document, operationName: payload.operationName }, payload.extensions, ctx.connectionParams);
+        const send = (frame: string, written: () => void) => (socket.readyState === socket.OPEN ? socket.send(frame, written) : written());
         sinks.set(contextValue, {
           id,
-          send: (frame, written) => (socket.readyState === socket.OPEN ? socket.send(frame, written) : written()),
+          send: traced ? traced.send(contextValue, id, send) : send,
           format: (result) => (result.errors ? { ...result, errors: result.errors.map((error) => formatGraphQLError(error, log)) } : result),
           bufferLimit: config.subscriptionBuffer,
           tooSlow: () => socket.close(CloseCode.SlowConsumer, 'Subscriber too slow: resubscribe with afterPosition'),
