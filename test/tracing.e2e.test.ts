@@ -118,6 +118,7 @@ describe.each(backends)('tracing on %s', (backend) => {
     const setup = await startTestServer(db.url);
     await ok(setup.server.url, `mutation { registerUser(input: {userId: "t", email: "t@example.com", name: "T"}) { user { id } } }`);
     await ok(setup.server.url, `mutation { openAccount(input: {accountId: "t-a", ownerId: "t", initialBalance: "5"}) { account { id } } }`);
+    await ok(setup.server.url, `mutation { openAccount(input: {accountId: "t-b", ownerId: "t", initialBalance: "5"}) { account { id } } }`);
     await setup.server.close();
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -169,6 +170,19 @@ describe.each(backends)('tracing on %s', (backend) => {
     // The request's log lines carry the trace id.
     const access = lines.find((line) => line.msg === 'request' && line.requestId === `trace-${backend}`);
     expect(access).toMatchObject({ trace_id: TRACE_ID, span_id: operation.spanId });
+  });
+
+  it('traces a transfer as one command over both accounts, with one append of both streams', async () => {
+    const answer = await gql(server.url, `mutation { transfer(input: {fromAccountId: "t-b", toAccountId: "t-a", amount: "2.00"}) { events { type } } }`, undefined, { 'x-request-id': `transfer-${backend}` });
+    expect(answer.errors).toBeUndefined();
+    const operationOf = (all: ExportedSpan[]) => all.find((span) => span.attributes['ledger.request_id'] === `transfer-${backend}`);
+    const commandOf = (all: ExportedSpan[]) => all.find((span) => span.name === 'command Transfer' && span.parentSpanId === operationOf(all)?.spanId);
+    const spans = await exported((all) => all.some((span) => span.name === 'ledger.group_commit' && all.some((append) => append.spanId === span.parentSpanId && append.parentSpanId === commandOf(all)?.spanId)), 'the transfer exported');
+    const command = commandOf(spans)!;
+    expect(command.attributes).toMatchObject({ 'ledger.command.type': 'Transfer', 'ledger.stream.type': 'BankAccount', 'ledger.outcome': 'ok', 'ledger.events': 2 });
+    expect(String(command.attributes['ledger.stream.id']).split(',').sort()).toEqual(['t-a', 't-b']);
+    const append = spans.find((span) => span.name === 'ledger.append' && span.parentSpanId === command.spanId)!;
+    expect(append.attributes).toMatchObject({ 'ledger.append.status': 'appended', 'ledger.streams': 2, 'ledger.events': 2 });
   });
 
   it('records refusals and conflicts on the command span', async () => {

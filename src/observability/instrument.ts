@@ -23,7 +23,7 @@
  */
 import type { App } from '../app.js';
 import type { AggregateRepository } from '../commands/repository.js';
-import type { AppendRequest, AppendResult } from '../eventstore/types.js';
+import type { AppendRequest, AppendResult, MultiStreamAppendRequest, MultiStreamAppendResult } from '../eventstore/types.js';
 import type { SpanHandle, Tracer } from './tracing.js';
 
 type AnyFunction = (...args: any[]) => any;
@@ -57,6 +57,21 @@ function traceStore(app: App, tracer: Tracer): void {
       },
     ),
   );
+  // Appends over several streams (a transfer); a one-stream append comes through here too, already in its span above.
+  wrapMethod(store, 'appendToStreams', (appendToStreams) => (request: MultiStreamAppendRequest) => {
+    if (request.streams.length < 2) return appendToStreams(request);
+    const streamIds = request.streams.map((part) => part.streamId).join(',');
+    const events = request.streams.reduce((sum, part) => sum + part.events.length, 0);
+    return tracer.inSpan('ledger.append', { 'ledger.stream.id': streamIds, 'ledger.streams': request.streams.length, 'ledger.events': events }, async (span) => {
+      const traceparent = span.traceparent();
+      const traced = traceparent
+        ? { ...request, streams: request.streams.map((part) => ({ ...part, events: part.events.map((event) => ({ ...event, metadata: { ...event.metadata, traceparent } })) })) }
+        : request;
+      const result = (await appendToStreams(traced)) as MultiStreamAppendResult;
+      span.setAttributes({ 'ledger.append.status': result.status });
+      return result;
+    });
+  });
   // The group commit: which append span each item came from, then one span per batch transaction.
   const writes = (store as unknown as { writes: object }).writes;
   const submitted = new WeakMap<object, Submitted>();
@@ -118,6 +133,24 @@ function traceCommands(app: App, tracer: Tracer): void {
       async (span) => {
         const result = (await handle(repository, streamId, command, options)) as { version: number; events: readonly unknown[] };
         span.setAttributes({ 'ledger.outcome': 'ok', 'ledger.version': result.version, 'ledger.events': result.events.length });
+        return result;
+      },
+    ),
+  );
+  wrapMethod(commands, 'handleAcross', (handleAcross) => (repository: AggregateRepository<any, any, any>, streamIds: readonly string[], decide: unknown, options: { commandType: string; commandId?: string | null; context?: { correlationId?: string; userId?: string } }) =>
+    tracer.inSpan(
+      `command ${options.commandType}`,
+      {
+        'ledger.command.type': options.commandType,
+        'ledger.command.id': options.commandId ?? undefined,
+        'ledger.stream.id': streamIds.join(','),
+        'ledger.stream.type': repository.decider.streamType,
+        'ledger.correlation_id': options.context?.correlationId,
+        'enduser.id': options.context?.userId,
+      },
+      async (span) => {
+        const result = (await handleAcross(repository, streamIds, decide, options)) as { streams: ReadonlyArray<{ events: readonly unknown[] }> };
+        span.setAttributes({ 'ledger.outcome': 'ok', 'ledger.events': result.streams.reduce((sum, part) => sum + part.events.length, 0) });
         return result;
       },
     ),
