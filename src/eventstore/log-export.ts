@@ -75,11 +75,12 @@ export interface ExportSource {
   readonly sql: SqlExecutor;
 }
 
-/** The log file's lines, each with its newline. */
-export async function* exportLog(source: ExportSource): AsyncGenerator<string> {
+/** The log file's lines, each with its newline; `upTo` stops at that position (what an earlier export held). */
+export async function* exportLog(source: ExportSource, options: { upTo?: bigint } = {}): AsyncGenerator<string> {
   const { sql } = source;
   const [headRow] = await sql.query<Row>('SELECT "position" FROM log_head WHERE id = 1');
-  const head = headRow ? toBigInt(headRow.position) : 0n;
+  const current = headRow ? toBigInt(headRow.position) : 0n;
+  const head = options.upTo !== undefined && options.upTo < current ? options.upTo : current;
   const snapshotsWithin = 'EXISTS (SELECT 1 FROM events e WHERE e.stream_id = s.stream_id AND e.version = s.version AND e."position" <= ?)';
   const [counts] = await sql.query<Row>(
     `SELECT (SELECT COUNT(*) FROM events WHERE "position" <= ?) AS events,
