@@ -36,7 +36,7 @@ export interface CopyReport {
 const json = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 /** Every stream's state at the copied head, on both sides, through each module's decider. */
-async function compareStates(source: PrismaEventStore, target: PrismaEventStore, modules: readonly AggregateModule[], mismatches: string[]) {
+export async function compareStates(source: PrismaEventStore, target: PrismaEventStore, modules: readonly AggregateModule[], mismatches: string[]) {
   const compared: Record<string, number> = {};
   for (const module of modules) {
     const { decider } = module;
