@@ -19,6 +19,7 @@ import { ensurePeers } from './peers.js';
 import { benchCatchUp } from './catch-up.js';
 import { benchFanOut } from './fanout.js';
 import { benchMultiProcess } from './multiprocess.js';
+import { benchLogTransfer } from './log-transfer.js';
 import { report, type Measurement } from './report.js';
 
 const quick = process.argv.includes('--quick');
@@ -93,6 +94,7 @@ const fanOut = { events: quick ? 50 : 100, perSecond: 10, rounds: quick ? 1 : 3 
 await step('fan-out, 1,000 subscribers on SQLite', () => benchFanOut('sqlite', freshSqlite('fanout'), { ...fanOut, subscribers: 1000, processes: 1, memoryUrl: freshSqlite('fanout-memory') }));
 await step('fan-out, 10,000 subscribers on SQLite', () => benchFanOut('sqlite', freshSqlite('fanout-10k'), { ...fanOut, rounds: 1, subscribers: 10_000, processes: 1, p99Target: 250 }));
 await step('fan-out, 10,000 subscribers on PostgreSQL, 2 processes', async () => benchFanOut('postgresql', await freshPostgres('ledger_bench_fanout'), { ...fanOut, rounds: 1, subscribers: 10_000, processes: 2, p99Target: 250 }));
+await step('log export, import and copy (SQLite to PostgreSQL)', () => benchLogTransfer(travelSqlite, freshPostgres));
 await step('deposits through 1 and 2 processes on PostgreSQL', async () => benchMultiProcess(await freshPostgres('ledger_bench_mp'), { seconds, rounds: quick ? 1 : 3 }));
 
 report(results, { quick, seconds });
