@@ -131,7 +131,7 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     metrics,
     close: async () => {
       unsubscribe();
-      tailer.stop();
+      await tailer.stop();
       await store.close();
     },
   };

@@ -3,6 +3,8 @@
  * A bad value stops the server with one line naming the variable.
  * The README's configuration table lists the same variables.
  */
+import { isIP } from 'node:net';
+
 export interface Config {
   /** PORT: where HTTP and WebSocket listen. Default 4000. */
   readonly port: number;
@@ -94,6 +96,19 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
+/** HOST: an IP address (IPv6 with or without brackets) or a host name; anything else is refused before any listen. */
+function host(env: Env): string {
+  const raw = env.HOST?.trim();
+  if (raw === undefined || raw === '') return '127.0.0.1';
+  const bare = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
+  if (isIP(bare) !== 0) return bare;
+  // Dotted numbers that are not an IPv4 address (999.1.1.1) would be looked up as a name.
+  if (HOST_NAME.test(bare) && !/^[\d.]+$/.test(bare)) return bare;
+  throw new ConfigError('HOST', `must be an IP address (0.0.0.0, ::, 127.0.0.1) or a host name, without scheme or port, got "${raw}"`);
+}
+
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -179,7 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (defaultPageSize > maxPageSize) throw new ConfigError('DEFAULT_PAGE_SIZE', `must not exceed MAX_PAGE_SIZE (${maxPageSize})`);
   return {
     port: integer(env, 'PORT', 4000, 0, 65_535),
-    host: env.HOST || '127.0.0.1',
+    host: host(env),
     databaseUrl,
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100, 0, 1_000_000),
     maxQueryDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 2, 100),

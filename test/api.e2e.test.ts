@@ -215,7 +215,7 @@ describe.each(backends)('GraphQL over HTTP on %s', (backend) => {
   it('loads owners and accounts in batches, not one query per item', async () => {
     const query = `{ accounts(first: 50) { edges { node { id owner { name accounts(first: 5) { edges { node { id events(first: 3) { edges { node { type } } } } } } } } } } }`;
     // The log tailer's fallback poll reads the log too: keep it out of the count.
-    app.tailer.stop();
+    await app.tailer.stop();
     const before = app.store.stats.reads;
     const data = await ok(url, query);
     const used = app.store.stats.reads - before;

@@ -27,7 +27,8 @@ import { wsClient } from './helpers/ws.js';
 
 const ACCOUNTS = 4;
 const WRITERS = 8;
-const LOAD_MS = 1_500;
+/** Acknowledged deposits to wait for before the crash (a count, not a time: a loaded machine is slower). */
+const BEFORE_CRASH = 40;
 
 type Outcome = 'acknowledged' | 'refused' | 'unknown';
 
@@ -104,7 +105,8 @@ describe.each(backends)('crash safety on %s', (backend) => {
         if (outcome === 'unknown') return;
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, LOAD_MS));
+    const acknowledgedSoFar = () => [...outcomes.values()].filter(({ outcome }) => outcome === 'acknowledged').length;
+    await until(() => acknowledgedSoFar() >= BEFORE_CRASH, 60_000, `${BEFORE_CRASH} acknowledged deposits`);
     first.child.kill('SIGKILL');
     postgres?.crash();
     await first.exited;

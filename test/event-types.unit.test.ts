@@ -43,6 +43,44 @@ describe('EventCatalog', () => {
     expect(() => catalog.check('Anything', 'unknown_type', { whatever: true })).not.toThrow();
   });
 
+  it("refuses on a module's stream type any type it does not declare, and a schema version other than the current one", () => {
+    const Other = defineEvent({ type: 'thing_moved', streamType: 'Thing', description: 'Another Thing event.', schema: z.strictObject({ id: z.string() }) });
+    const Foreign = defineEvent({ type: 'gadget_made', streamType: 'Gadget', description: 'Another stream type.', schema: z.strictObject({ id: z.string() }) });
+    const owned = new EventCatalog([Evolving, Other, Foreign]);
+    const refusal = (run: () => void) => {
+      try {
+        run();
+      } catch (error) {
+        return error as EventSchemaError;
+      }
+      throw new Error('expected a refusal');
+    };
+    // A type nobody declares, on a stream type a module owns.
+    const unknown = refusal(() => owned.check('Thing', 'thing_vanished', { id: 'a' }));
+    expect(unknown).toBeInstanceOf(EventSchemaError);
+    expect(unknown).toMatchObject({ code: 'BAD_USER_INPUT', eventType: 'thing_vanished' });
+    expect(unknown.message).toMatch(/not an event type of Thing streams.*thing_happened, thing_moved/);
+    // A type another module declares.
+    expect(refusal(() => owned.check('Thing', 'gadget_made', { id: 'a' }))).toMatchObject({ code: 'BAD_USER_INPUT', eventType: 'gadget_made' });
+    expect(refusal(() => owned.check('Gadget', 'thing_moved', { id: 'a' })).message).toMatch(/belongs to Thing streams, not Gadget/);
+    // Schema versions: only the current one (3 for thing_happened), or none (stamped with the current one).
+    const data = { id: 'a', size: 1, unit: 'cm' };
+    expect(() => owned.check('Thing', 'thing_happened', data, 3)).not.toThrow();
+    expect(() => owned.check('Thing', 'thing_happened', data)).not.toThrow();
+    for (const version of [1, 2, 4, 0, -1, 2.5, Number.NaN]) {
+      const stale = refusal(() => owned.check('Thing', 'thing_happened', data, version));
+      expect(stale).toMatchObject({ code: 'BAD_USER_INPUT', eventType: 'thing_happened' });
+      expect(stale.message).toMatch(/schema version .* is not its current version 3/);
+    }
+    expect(refusal(() => owned.check('Thing', 'thing_moved', { id: 'a' }, 2)).message).toMatch(/current version 1/);
+    // Stream types no module owns: anything goes, at any version (generic use of the store).
+    expect(() => owned.check('Widget', 'widget_made', { anything: true }, 7)).not.toThrow();
+    // The shipped modules: a user event on an account stream, or an unknown type there, is refused.
+    const shipped = catalogOf(modules);
+    expect(refusal(() => shipped.check('BankAccount', 'user_registered', { userId: 'u', email: 'u@example.com', name: 'U' })).message).toMatch(/belongs to User streams/);
+    expect(refusal(() => shipped.check('BankAccount', 'money_gifted', { accountId: 'a' })).message).toMatch(/not an event type of BankAccount streams/);
+  });
+
   it('publishes each schema as JSON Schema', () => {
     expect(catalog.jsonSchema('thing_happened')).toMatchObject({ type: 'object', required: ['id', 'size', 'unit'], additionalProperties: false });
   });

@@ -12,7 +12,8 @@ import { backends, createDatabase, type TestDatabase } from './helpers/databases
 import { startTestServer } from './helpers/app.js';
 import { gql, ok } from './helpers/graphql.js';
 import { collect } from './helpers/subscribe.js';
-import { wsClient, wsRequest } from './helpers/ws.js';
+import { AUDIENCE, ISSUER, SECRET, bearer, hsToken } from './helpers/tokens.js';
+import { connectRaw, wsClient, wsRequest } from './helpers/ws.js';
 
 const NUL = '\u0000';
 const TOO_BIG = '9223372036854775808'; // 2^63
@@ -60,6 +61,12 @@ describe.each(backends)('input at the edge on %s', (backend) => {
       [`mutation($input: DepositInput!) { deposit(input: $input) { account { id } } }`, { input: { accountId: 'in-a', amount: '1', commandId: `c${NUL}` } }],
       [`mutation { openAccount(input: {ownerId: "in", accountId: "x\\u0000"}) { account { id } } }`],
       [`subscription($s: ID) { eventAppended(streamId: $s) { position } }`, { s: `s${NUL}` }],
+      [`subscription { eventAppended(streamType: "T\u0000") { position } }`],
+      [`subscription($t: [String!]) { eventsAppended(types: $t) { caughtUp } }`, { t: [`x${NUL}`] }],
+      [`subscription($id: ID!) { accountChanged(id: $id) { id } }`, { id: `in-a${NUL}` }],
+      [`{ streamState(id: "in-a\u0000") { version } }`],
+      [`query($t: String) { eventTypes(streamType: $t) { type } }`, { t: `BankAccount${NUL}` }],
+      [`query($r: String) { account(id: "in-a") { events(reference: $r) { edges { cursor } } } }`, { r: `INV${NUL}` }],
     ];
     for (const [query, variables] of cases) {
       const overHttp = await gql(server.url, query, variables);
@@ -123,5 +130,43 @@ describe.each(backends)('input at the edge on %s', (backend) => {
     for (const real of ['2024-02-29T00:00:00Z', '2000-02-29T23:59:59.999Z', '2026-12-31T23:59:59+14:00', '1970-01-01T00:00Z']) {
       expect((await gql(server.url, at(real))).errors, real).toBeUndefined();
     }
+  });
+});
+
+/**
+ * The token's `sub` is text the API stores (the user id of commands, their
+ * ids' owner, events' metadata): a signed token whose `sub` holds NUL or an
+ * unpaired surrogate is refused as invalid before any work, on both
+ * transports, instead of reaching PostgreSQL (which cannot store NUL).
+ */
+describe.each(backends)('text in tokens on %s', (backend) => {
+  let db: TestDatabase;
+  let app: App;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    db = await createDatabase(backend);
+    ({ app, server } = await startTestServer(db.url, { AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE }));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('refuses a sub with NUL or an unpaired surrogate as an invalid token, on HTTP and WebSocket, writing nothing', async () => {
+    const head = await app.store.headPosition();
+    const register = `mutation { registerUser(input: {email: "t@example.com", name: "T", commandId: "t-1"}) { user { id } } }`;
+    for (const sub of [`u${NUL}x`, 'u\ud800']) {
+      const token = await hsToken({ sub });
+      const overHttp = await gql(server.url, register, undefined, bearer(token));
+      expect(overHttp.status).toBe(401);
+      expect(overHttp.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'invalid' });
+      const socket = await connectRaw(server.wsUrl, bearer(token));
+      expect(socket.acked).toBe(false);
+      expect(socket.code).toBe(4403);
+    }
+    expect(await app.store.headPosition()).toBe(head);
+    // The same token with a well-formed sub works.
+    expect((await gql(server.url, register, undefined, bearer(await hsToken({ sub: 'u-😀' })))).data).toEqual({ registerUser: { user: { id: 'u-😀' } } });
   });
 });

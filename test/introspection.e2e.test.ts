@@ -6,6 +6,7 @@
  * introspection from the schema built into it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIntrospectionQuery } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { loadConfig } from '../src/config.js';
 import type { RunningServer } from '../src/server/http.js';
@@ -88,5 +89,44 @@ describe('introspection', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+/** With introspection on, it is priced by the answer it returns (introspection-cost.ts). */
+describe('introspection under the cost limit', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let client: Client;
+
+  beforeAll(async () => {
+    db = await createDatabase('sqlite');
+    // The standard introspection query nests `ofType` deeper than the default MAX_QUERY_DEPTH (12) allows.
+    ({ server } = await startTestServer(db.url, { MAX_QUERY_DEPTH: '20' }));
+    client = wsClient(server.wsUrl);
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    await server?.close();
+    await db?.drop();
+  });
+
+  it("answers tools' standard introspection query within the default MAX_QUERY_COST, on HTTP and WebSocket", async () => {
+    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true });
+    const overHttp = await gql(server.url, query);
+    expect(overHttp.errors).toBeUndefined();
+    expect((overHttp.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(20);
+    expect((await wsRequest(client, query)).errors).toBeUndefined();
+  });
+
+  it('refuses a small document whose introspection answer is huge, on HTTP and WebSocket', async () => {
+    // Two levels of `fields` (graphql-js refuses a third); thirty aliases of it answer half a megabyte.
+    const nested = 'types { name fields { name args { name type { name } } type { name kind fields { name args { name } type { name kind } } } } }';
+    const query = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: __schema { ${nested} }`).join(' ')} }`;
+    const overHttp = await gql(server.url, query);
+    expect(overHttp.status).toBe(400);
+    expect(overHttp.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'cost' });
+    expect((await wsRequest(client, query)).errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'cost' });
+    // One of them is cheap enough.
+    expect((await gql(server.url, `{ __schema { ${nested} } }`)).errors).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 /** The limits measure fragments once, so they stay linear and terminate on any document, cyclic ones included. */
 import { describe, expect, it } from 'vitest';
-import { parse, validate } from 'graphql';
+import { execute, getIntrospectionQuery, parse, validate } from 'graphql';
 import { aliasLimit, depthLimit, mutationCount, operationCost } from '../src/graphql/limits.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import { modules } from '../src/modules.js';
@@ -44,6 +44,33 @@ describe('operation limits', () => {
 });
 
 describe('the cost of connections', () => {
+  it('price introspection by the answer it returns: one per field of the answer', async () => {
+    /** Fields in an answer: each key 1, plus what is under it (every item of a list). */
+    const fieldsIn = (value: unknown): number => {
+      if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + fieldsIn(item), 0);
+      if (value === null || typeof value !== 'object') return 0;
+      return Object.values(value).reduce((sum: number, inner) => sum + 1 + fieldsIn(inner), 0);
+    };
+    const queries: Array<[string, Record<string, unknown>?]> = [
+      [getIntrospectionQuery()],
+      [getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true })],
+      ['{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }'],
+      ['{ __schema { types { name possibleTypes { fields { args { type { ofType { name } } } } } } directives { name locations args { name } } } }'],
+      ['query($t: String!) { __type(name: $t) { name fields { name type { ...T } } } } fragment T on __Type { kind name ofType { ...U } } fragment U on __Type { kind name ofType { name } }', { t: 'Account' }],
+      ['{ __type(name: "NoSuchType") { name fields { name } } }'],
+      ['{ a: __schema { types { ... on __Type { enumValues { name } inputFields { name } } } } b: __schema { queryType { fields { name } } } }'],
+    ];
+    for (const [query, variables] of queries) {
+      const document = parse(query);
+      const answer = await execute({ schema, document, variableValues: variables ?? {} });
+      expect(answer.errors, query).toBeUndefined();
+      expect(operationCost(schema, document, undefined, variables, limits), query).toBe(fieldsIn(answer.data));
+    }
+    // Fifty types, their fields, their types' fields...: priced at thousands, no longer at the dozen fields the document has.
+    const deep = parse(`{ ${Array.from({ length: 30 }, (_, i) => `a${i}: __schema { types { fields { type { fields { type { fields { name } } } } } } }`).join(' ')} }`);
+    expect(operationCost(schema, deep, undefined, {}, limits)).toBeGreaterThan(10_000);
+  });
+
   it('counts a connection without `first` as a page of the default size', () => {
     const nested = parse(`{ accounts { edges { node { owner { accounts { edges { node { events { edges { node { id type } } } } } } } } } } }`);
     // Three nested pages of 20: at least 20 * 20 * 20 items.

@@ -31,7 +31,7 @@ describe('import boundaries', () => {
       expect(await restricted('src/accounts/decider.ts', importing(name!, from!)), from).toHaveLength(1);
     }
     expect(await restricted('src/accounts/decider.ts', `import { z } from 'zod';\nimport { fold } from '../domain/decider.js';\nimport { AccountCreated } from './events.js';\nexport const x = [z, fold, AccountCreated];\n`)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('keeps every aggregate folder, named or not, out of the layers below the modules', async () => {
     expect(await restricted('src/eventstore/prisma-store.ts', importing('loansModule', '../loans/index.js'))).toHaveLength(1);
@@ -41,5 +41,5 @@ describe('import boundaries', () => {
     expect(await restricted('src/app.ts', importing('modules', './modules.js'))).toHaveLength(1);
     expect(await restricted('src/eventstore/migrate.ts', importing('PROJECT_ROOT', '../paths.js'))).toEqual([]);
     expect(await restricted('src/graphql/context.ts', importing('actorId', '../auth/principal.js'))).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

@@ -4,6 +4,8 @@
  * secrets, and configuration errors that stop the server with one line.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleApp, createApp, type App } from '../src/app.js';
@@ -79,7 +81,7 @@ describe.each(backends)('operations on %s', (backend) => {
     await gql(server.url, `{ __typename }`, undefined, bearer('forged'));
     // A second app on the same store writes behind this one's cache: the next deposit here conflicts, then retries.
     const other = await assembleApp(app.config, app.store, modules);
-    other.tailer.stop();
+    await other.tailer.stop();
     await other.commands.handle(other.repository(accountDecider), 'm1', { type: 'Deposit', accountId: 'm1', amount: 100n }, { commandType: 'Deposit' });
     await run(`mutation { deposit(input: {accountId: "m1", amount: "2.00"}) { account { balance } } }`);
     const subscriber = wsClient(server.wsUrl, { connectionParams: admin });
@@ -198,11 +200,47 @@ describe('configuration', () => {
       [{ MUTATION_RATE_LIMIT: '-1' }, /^Invalid configuration: MUTATION_RATE_LIMIT must be a whole number/],
       [{ MAX_QUERY_COST: '0' }, /^Invalid configuration: MAX_QUERY_COST must be between 1 and/],
       [{ MAX_SUBSCRIPTIONS_PER_CONNECTION: '1.5' }, /^Invalid configuration: MAX_SUBSCRIPTIONS_PER_CONNECTION must be a whole number/],
+      [{ HOST: '999.1.1.1' }, /^Invalid configuration: HOST must be an IP address .* got "999.1.1.1"/],
+      [{ HOST: 'http://example.com' }, /^Invalid configuration: HOST must be an IP address/],
+      [{ HOST: 'example.com:4000' }, /^Invalid configuration: HOST must be an IP address/],
+      [{ HOST: 'a host' }, /^Invalid configuration: HOST must be an IP address/],
+      [{ PORT: '65536' }, /^Invalid configuration: PORT must be between 0 and 65535/],
     ];
     for (const [env, message] of cases) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);
     const good = loadConfig({ AUTH_JWKS_URL: 'https://keys.example/jwks.json', AUTH_ISSUER: 'https://issuer.example', CORS_ORIGINS: 'https://a.example, http://localhost:5173' });
     expect(good.auth?.jwksUrl?.href).toBe('https://keys.example/jwks.json');
     expect(good.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    for (const [given, used] of [['0.0.0.0', '0.0.0.0'], ['::', '::'], ['[::1]', '::1'], ['localhost', 'localhost'], ['api.example.com', 'api.example.com'], [' 127.0.0.1 ', '127.0.0.1']]) {
+      expect(loadConfig({ HOST: given }).host).toBe(used);
+    }
+  });
+
+  it('stops with one line, no stack trace, for a bad HOST or PORT', async () => {
+    for (const [env, line] of [
+      [{ HOST: '999.1.1.1' }, /^Invalid configuration: HOST must be an IP address/],
+      [{ PORT: '80x' }, /^Invalid configuration: PORT must be a whole number, got "80x"$/],
+    ] as const) {
+      const result = await runMain({ DATABASE_URL: 'file::memory:', ...env });
+      expect(result.code, JSON.stringify(env)).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('stops with one line, no stack trace, when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const db = await createDatabase('sqlite');
+    try {
+      const result = await runMain({ DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'error' });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([`Failed to start: Cannot listen on HOST=127.0.0.1 PORT=${port}: the port is already in use (set PORT to a free one)`]);
+      expect(result.stdout).toBe('');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+      await db.drop();
+    }
   });
 
   it('stops the server with one line naming the variable', async () => {

@@ -51,7 +51,7 @@ describe.each(backends)('User.accounts on %s', (backend) => {
 
   it('reads the events of every account of a page in one query', async () => {
     // The log tailer's fallback poll reads the log too: keep it out of the count.
-    app.tailer.stop();
+    await app.tailer.stop();
     const before = app.store.stats.reads;
     const data = await ok(server.url, `{ user(id: "many") { accounts(first: 50) { edges { node { id events(first: 5) { edges { node { type version } } pageInfo { hasNextPage } } } } } } }`);
     const used = app.store.stats.reads - before;

@@ -10,6 +10,7 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, t
 import type { AuthConfig } from '../config.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 import { OPEN, type Principal } from './principal.js';
+import { isBadText } from '../server/text-input.js';
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Principal>;
 
@@ -46,7 +47,8 @@ export function createVerifier(config: AuthConfig | undefined): TokenVerifier {
       throw error;
     }
     const userId = payload.sub;
-    if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200) throw unauthenticated('Invalid token', { reason: 'invalid' });
+    // The sub is stored (commands' actor, events' metadata): text PostgreSQL can hold, like every other input.
+    if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200 || isBadText(userId)) throw unauthenticated('Invalid token', { reason: 'invalid' });
     const roles = Array.isArray(payload.roles) ? payload.roles : [];
     return {
       kind: 'user',

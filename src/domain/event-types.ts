@@ -58,17 +58,24 @@ export class EventSchemaError extends DomainError {
 
 /**
  * Every event type of a set of modules: the current shape of stored data
- * (`upcast`) and the check on append (`check`). Unknown types pass through
- * untouched both ways: a log may hold types this build does not know.
+ * (`upcast`) and the check on append (`check`). A stream type that some
+ * module declares events for is that module's: only its declared types may
+ * be appended to it, at their current schema version. Types of stream types
+ * no module owns pass through untouched both ways (generic use of the store;
+ * a log may also hold types this build does not know, and reads keep them).
  */
 export class EventCatalog {
   private readonly byType = new Map<string, EventTypeDefinition>();
-
+  /** Stream type -> the event types declared for it. */
+  private readonly typesOf = new Map<string, string[]>();
 
   constructor(definitions: readonly EventTypeDefinition[]) {
     for (const definition of definitions) {
       if (this.byType.has(definition.type)) throw new Error(`Event type ${definition.type} is defined twice`);
       this.byType.set(definition.type, definition);
+      const types = this.typesOf.get(definition.streamType);
+      if (types) types.push(definition.type);
+      else this.typesOf.set(definition.streamType, [definition.type]);
     }
   }
 
@@ -90,11 +97,25 @@ export class EventCatalog {
     return current as unknown as Data;
   }
 
-  /** Throws EventSchemaError naming the first field that does not match the type's current schema. */
-  check(streamType: string, type: string, data: unknown): void {
+  /**
+   * Throws EventSchemaError when an event may not be appended to a stream of
+   * `streamType`: a type not declared for that stream type (when a module owns
+   * it), a type declared for another stream type, a `schemaVersion` other
+   * than the type's current one (new events are always written in the current
+   * shape; older versions exist only in the log), or data that does not match
+   * the current schema (naming the first field).
+   */
+  check(streamType: string, type: string, data: unknown, schemaVersion?: number): void {
     const definition = this.byType.get(type);
-    if (!definition) return;
+    if (!definition) {
+      const declared = this.typesOf.get(streamType);
+      if (declared) throw new EventSchemaError(type, '', `is not an event type of ${streamType} streams (they take ${declared.join(', ')})`);
+      return;
+    }
     if (definition.streamType !== streamType) throw new EventSchemaError(type, '', `belongs to ${definition.streamType} streams, not ${streamType}`);
+    if (schemaVersion !== undefined && schemaVersion !== definition.version) {
+      throw new EventSchemaError(type, '', `schema version ${String(schemaVersion)} is not its current version ${definition.version}: new events are written at the current version`);
+    }
     const result = definition.schema.safeParse(data);
     if (result.success) return;
     const issue = result.error.issues[0]!;

@@ -133,14 +133,14 @@ export class PrismaEventStore implements EventStore {
     });
   }
 
-  /** Checked against the event types' schemas first: an event that does not match fails its append, and nothing is written. */
+  /** Checked against the event types first (catalog.check): an event refused there fails its whole append, and nothing is written. */
   async append(request: AppendRequest): Promise<AppendResult> {
     const schemas = this.schemas;
     const stamped: AppendRequest = schemas
       ? {
           ...request,
           events: request.events.map((event) => {
-            schemas.check(request.streamType, event.type, event.data);
+            schemas.check(request.streamType, event.type, event.data, event.schemaVersion);
             return { ...event, schemaVersion: event.schemaVersion ?? schemas.versionOf(event.type) };
           }),
         }

@@ -18,7 +18,10 @@ export interface NewEvent {
   readonly type: string;
   readonly data: JsonObject;
   readonly metadata: JsonObject;
-  /** The schema version of `type` the data follows; the store's EventSchemas give it when left out (else 1). */
+  /**
+   * The schema version of `type` the data follows; the store's EventSchemas give it when left out (else 1).
+   * For a type the schemas know, only the current version is accepted.
+   */
   readonly schemaVersion?: number;
 }
 
@@ -120,8 +123,11 @@ export interface Snapshot {
 export interface EventSchemas {
   /** The schema version new events of `type` are written at. */
   versionOf(type: string): number;
-  /** Throws (a DomainError naming the field) when `data` does not match the type's current schema. */
-  check(streamType: string, type: string, data: unknown): void;
+  /**
+   * Throws a DomainError (BAD_USER_INPUT) when the event may not be appended: a type the stream type's owner
+   * does not declare, a `schemaVersion` other than the current one, or `data` not matching the current schema.
+   */
+  check(streamType: string, type: string, data: unknown, schemaVersion?: number): void;
   /** Data written at `version`, in the type's current shape. */
   upcast<Data>(type: string, version: number, data: Data): Data;
 }

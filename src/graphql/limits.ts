@@ -31,6 +31,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
+import { introspectionPricer } from './introspection-cost.js';
 import type { PageLimits } from './pagination.js';
 
 /**
@@ -131,7 +132,8 @@ export interface CostLimits extends PageLimits {
  * `first` or `last` argument, else the default page size; a connection's edges are
  * bounded by the connection's `first`). Variables are resolved, so
  * `first: $n` is priced at the value sent. A fragment is priced by its own
- * type condition, so its price is the same at every spread.
+ * type condition, so its price is the same at every spread. Introspection
+ * (`__schema`, `__type`) is priced by the size of its real answer.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -157,11 +159,18 @@ export function operationCost(
     }
     return isList ? limits.defaultPageSize : 1;
   };
+  const introspection = introspectionPricer(schema, document, values);
   const costOf = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined): number => {
     if (!set) return 0;
     let total = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
+        // __schema and __type are priced by what they return from this schema (introspection-cost.ts).
+        const introspected = introspection(selection);
+        if (introspected !== undefined) {
+          total += introspected;
+          continue;
+        }
         const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
         const type = definition ? getNullableType(definition.type) : undefined;
         // A connection returns a page (its `first`, else the default page size); its edges are that page, not more.

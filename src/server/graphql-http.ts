@@ -12,6 +12,7 @@ import { createContext, type GraphQLContext } from '../graphql/context.js';
 import type { Authenticator } from './authenticate.js';
 import { BodyError, readJsonBody } from './body.js';
 import { clientKey } from './guard.js';
+import { checkPersistedQuery } from './persisted-queries.js';
 import { sendError } from './respond.js';
 
 export type GraphQLHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
@@ -50,8 +51,15 @@ export function graphqlHandler(app: App, apollo: ApolloServer<GraphQLContext>, a
     }
     const url = req.url ?? '';
     const query = url.indexOf('?');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const search = query < 0 ? '' : url.slice(query);
+    const refused = checkPersistedQuery(method, body, search);
+    if (refused) {
+      sendError(res, 400, refused.code, refused.message, {}, { 'cache-control': 'no-store' });
+      return;
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body },
+      httpGraphQLRequest: { method, headers, search, body },
       context: async () =>
         createContext(app, {
           requestId,

@@ -68,6 +68,29 @@ function pagesApp(graphql: GraphQLHandler, requestIds: WeakMap<ServerResponse, s
   return pages;
 }
 
+const LISTEN_PROBLEMS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use (set PORT to a free one)',
+  EADDRNOTAVAIL: 'no network interface of this machine has that address (set HOST to one it has, or 0.0.0.0)',
+  EACCES: 'permission denied (ports below 1024 need privileges: set PORT above 1023)',
+  ENOTFOUND: 'the host name does not resolve (set HOST to an address)',
+  EAI_AGAIN: 'the host name could not be resolved now (set HOST to an address)',
+};
+
+/** Listens, or fails with one line naming HOST and PORT and what to change. */
+async function listen(httpServer: Server, options: { port: number; host: string }): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      const problem = (error.code && LISTEN_PROBLEMS[error.code]) ?? `${error.code ?? 'error'}: ${error.message}`;
+      reject(new Error(`Cannot listen on HOST=${options.host} PORT=${options.port}: ${problem}`));
+    };
+    httpServer.once('error', failed);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', failed);
+      resolve();
+    });
+  });
+}
+
 export async function startServer(app: App, options: { port: number; host: string }): Promise<RunningServer> {
   const schema = buildSchema(app.modules);
   const rules = [depthLimit(app.config.maxQueryDepth), aliasLimit(app.config.maxQueryAliases), ...(app.config.introspection ? [] : [noIntrospection])];
@@ -152,10 +175,7 @@ export async function startServer(app: App, options: { port: number; host: strin
     pages(req, res);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => resolve());
-  });
+  await listen(httpServer, options);
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;

@@ -1,6 +1,7 @@
 /**
  * One check at the edge for every string the API accepts, in the document
- * (string literals anywhere) and in the variables: no NUL character and no
+ * (string literals anywhere) and in the variables (and, through isBadText,
+ * the token's `sub`, which becomes the actor of commands): no NUL character and no
  * unpaired UTF-16 surrogate. PostgreSQL cannot store NUL in text (the
  * driver fails with "invalid byte sequence"), SQLite would keep it, and a
  * lone surrogate would be stored as U+FFFD, so an id could never be read
@@ -11,6 +12,9 @@
 import { BREAK, GraphQLError, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
 
 const BAD_TEXT = /\0|\p{Surrogate}/u;
+
+/** True when `text` holds a NUL or an unpaired surrogate (for text that reaches the database by other ways: token claims, headers). */
+export const isBadText = (text: string): boolean => BAD_TEXT.test(text);
 
 const refusal = (where: string, node?: ASTNode) =>
   new GraphQLError(`${where} contains a NUL character (\\u0000) or an unpaired surrogate: text must be well-formed Unicode without NUL`, {

@@ -12,7 +12,8 @@
  *   sockets when set (more close with 4430) and run
  *   MAX_SUBSCRIPTIONS_PER_CONNECTION operations on each.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, getOperationAST, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { CloseCode as ProtocolCloseCode } from 'graphql-ws';
@@ -64,8 +65,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function attachWebSocket(httpServer: Server, app: App, options: WebSocketOptions) {
   const { config, metrics, log } = app;
+  // noServer: the upgrade is handed over below, as ws's `server` option would, but the HTTP server's own
+  // errors (a failed listen) stay with startServer instead of reaching graphql-ws, which prints them with a stack.
   const wsServer = new WebSocketServer({
-    server: httpServer,
+    noServer: true,
     path: '/graphql',
     maxPayload: 1024 * 1024,
     verifyClient: (info, done) => {
@@ -78,6 +81,9 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
       if (!allowed) log.info({ origin: info.origin }, 'websocket refused: origin not allowed');
       done(allowed, 403, 'Origin not allowed');
     },
+  });
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    wsServer.handleUpgrade(req, socket, head, (client) => wsServer.emit('connection', client, req));
   });
   const connections = new WeakMap<object, Connection>();
   let liveSubscriptions = 0;

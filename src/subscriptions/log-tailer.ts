@@ -27,7 +27,8 @@ export class LogTailer {
   /** Every event up to here has been delivered to the listeners of its time. */
   private current = 0n;
   private readonly listeners = new Set<LiveListener>();
-  private reading = false;
+  /** The read in progress, if any (stop waits for it: the store may close right after). */
+  private reading: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -70,13 +71,14 @@ export class LogTailer {
       this.again = true;
       return;
     }
-    this.reading = true;
-    void this.readAll();
+    this.reading = this.readAll();
   }
 
-  stop(): void {
+  /** Stops reading; resolves once a read in progress has ended, so the store can close under it. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.reading;
   }
 
   private async readAll(): Promise<void> {
@@ -92,12 +94,13 @@ export class LogTailer {
           if (page.length < (this.options.pageSize ?? 1000) || this.stopped) break;
           // Between pages of a long burst, let subscribers' sockets and other requests run.
           await new Promise((resolve) => setImmediate(resolve));
+          if (this.stopped) break;
         }
       } while (this.again && !this.stopped);
     } catch (error) {
       this.options.onError?.(error);
     } finally {
-      this.reading = false;
+      this.reading = undefined;
     }
   }
 
