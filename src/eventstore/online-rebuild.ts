@@ -62,6 +62,7 @@ export interface OnlineRebuildOptions {
   readonly projections: readonly InlineProjection[];
   /** Upcasts old events: a rebuild sees every event in its current shape, as appends did. */
   readonly schemas: EventSchemas | undefined;
+  /** Timestamps of checkpoints written (leases use the wall clock). */
   readonly clock: () => Date;
   /** Runs a job between append batches of this process (SQLite's one writer connection). */
   readonly exclusive: <T>(job: () => Promise<T>) => Promise<T>;
@@ -74,7 +75,8 @@ export class RebuildStoppedError extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A pause that never keeps the process alive by itself (a closed store's builds end at their next step). */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 /**
  * SQLite's driver answers synchronously: without this a rebuild would keep the
  * event loop to itself (no request, no append batch) until it finished.
@@ -215,7 +217,7 @@ export class OnlineRebuilds {
     for (;;) {
       this.checkStopped();
       if (await done()) return false;
-      const now = this.options.clock();
+      const now = new Date();
       const claimed = await this.transaction((sql) =>
         sql.execute(
           `INSERT INTO projection_rebuilds (name, owner, "position", started_at, heartbeat_at) VALUES (?, ?, 0, ?, ?)
@@ -235,7 +237,7 @@ export class OnlineRebuilds {
 
   /** Renews the lease (and on SQLite takes the write lock first thing); fails when another builder took it over. */
   private async renew(sql: SqlExecutor, name: string, owner: string): Promise<void> {
-    const renewed = await sql.execute('UPDATE projection_rebuilds SET heartbeat_at = ? WHERE name = ? AND owner = ?', [this.options.clock(), name, owner]);
+    const renewed = await sql.execute('UPDATE projection_rebuilds SET heartbeat_at = ? WHERE name = ? AND owner = ?', [new Date(), name, owner]);
     if (renewed === 0) throw new Error(`The rebuild of ${name} was taken over by another builder (this one stalled for over ${LEASE_STALE_MS} ms)`);
   }
 
