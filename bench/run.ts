@@ -21,6 +21,7 @@ import { benchFanOut } from './fanout.js';
 import { benchMultiProcess } from './multiprocess.js';
 import { benchMultiStreamAppends, benchTransfersOverGraphQL } from './transfers.js';
 import { benchTracing } from './tracing.js';
+import { benchLogTransfer } from './log-transfer.js';
 import { report, type Measurement } from './report.js';
 
 const quick = process.argv.includes('--quick');
@@ -106,6 +107,7 @@ await step('fan-out, 10,000 subscribers on SQLite', () => benchFanOut('sqlite', 
 await step('fan-out, 10,000 subscribers on PostgreSQL, 2 processes', async () => benchFanOut('postgresql', await freshPostgres('ledger_bench_fanout'), { ...fanOut, rounds: 1, subscribers: 10_000, processes: 2, p99Target: 250 }));
 await step('tracing off and on, deposits on SQLite', () => benchTracing('sqlite', freshSqlite, { seconds, rounds: quick ? 1 : 3 }));
 await step('tracing off and on, deposits on PostgreSQL', () => benchTracing('postgresql', freshPostgres, { seconds, rounds: quick ? 1 : 3 }));
+await step('log export, import and copy (SQLite to PostgreSQL)', () => benchLogTransfer(travelSqlite, freshPostgres));
 await step('deposits through 1 and 2 processes on PostgreSQL', async () => benchMultiProcess(await freshPostgres('ledger_bench_mp'), { seconds, rounds: quick ? 1 : 3 }));
 
 report(results, { quick, seconds });

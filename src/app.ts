@@ -54,14 +54,20 @@ export interface AppOptions {
 export const projectionsOf = (modules: readonly AggregateModule[]): InlineProjection[] => modules.flatMap((module) => module.projections);
 /** Every event type of the modules: the store checks appends against it and upcasts what it reads. */
 export const catalogOf = (modules: readonly AggregateModule[]): EventCatalog => new EventCatalog(modules.flatMap((module) => module.events));
+/**
+ * What a store opened for these modules needs: their read models and their
+ * event catalog. Every program that opens a store to write or rebuild read
+ * models (the server, the CLIs) takes both from here, so none replays old
+ * events without upcasting them.
+ */
+export const storeOptionsOf = (modules: readonly AggregateModule[]) => ({ projections: projectionsOf(modules), schemas: catalogOf(modules) });
 
 export async function createApp(config: Config, modules: readonly AggregateModule[], options: AppOptions = {}): Promise<App> {
   checkModules(modules);
   const postgres = !config.databaseUrl.startsWith('file:');
   const store = await openEventStore({
     databaseUrl: config.databaseUrl,
-    projections: projectionsOf(modules),
-    schemas: catalogOf(modules),
+    ...storeOptionsOf(modules),
     poolSize: config.poolSize,
     maxBatch: config.appendBatchMax,
     sqliteSynchronous: config.sqliteSynchronous,
@@ -122,6 +128,8 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     return found as AggregateRepository<State, Command, Event>;
   };
   for (const module of modules) repository(module.decider);
+  // A read model new in this release builds itself online, in the background, instead of holding up the start.
+  void store.buildMissingProjections((name, error) => log.error({ err: error, projection: name }, 'read model build failed; trying again'));
   return instrumentApp({
     config,
     store,

@@ -29,7 +29,7 @@ export interface AggregateModule {
   readonly decider: Decider<any, any, any>;
   /** Every event type the module writes or once wrote: schema, version and upcasters. */
   readonly events: readonly EventTypeDefinition[];
-  /** Read models kept in the append transaction (rebuilt by `npm run projections:rebuild`). */
+  /** Read models kept in the append transaction (rebuilt online by `npm run projections:rebuild`; a new one builds itself at first start). */
   readonly projections: readonly InlineProjection[];
   /** Resolvers for this module's part of the schema (types, queries, mutations, subscriptions). */
   readonly resolvers: Resolvers;

@@ -1,27 +1,29 @@
 /**
- * `npm run projections:rebuild [name...]`: empties read models and replays the
- * whole log through them, each in one transaction (readers see the old rows
- * until it commits). Without names, every projection is rebuilt.
+ * `npm run projections:rebuild [name...]`: rebuilds read models online (see
+ * src/eventstore/online-rebuild.ts): each is built into shadow tables while
+ * running servers keep serving the old one and appending, then switched in
+ * one transaction. Safe beside running servers on either database. Without
+ * names, every read model is rebuilt. Old events are upcast as servers read them.
  */
-import { projectionsOf } from '../app.js';
+import { storeOptionsOf } from '../app.js';
 import { modules } from '../modules.js';
 import { loadConfig } from '../config.js';
 import { openEventStore } from '../eventstore/open.js';
 
 const config = loadConfig();
-const projections = projectionsOf(modules);
+const options = storeOptionsOf(modules);
 const names = process.argv.slice(2);
-const unknown = names.filter((name) => !projections.some((projection) => projection.name === name));
+const unknown = names.filter((name) => !options.projections.some((projection) => projection.name === name));
 if (unknown.length > 0) {
-  console.error(`Unknown projection: ${unknown.join(', ')} (known: ${projections.map((p) => p.name).join(', ')})`);
+  console.error(`Unknown projection: ${unknown.join(', ')} (known: ${options.projections.map((p) => p.name).join(', ')})`);
   process.exit(2);
 }
-const store = await openEventStore({ databaseUrl: config.databaseUrl, projections, poolSize: 2 });
+const store = await openEventStore({ databaseUrl: config.databaseUrl, ...options, poolSize: 4 });
 try {
-  for (const name of names.length > 0 ? names : projections.map((projection) => projection.name)) {
+  for (const name of names.length > 0 ? names : options.projections.map((projection) => projection.name)) {
     const started = Date.now();
     const result = await store.rebuildProjection(name);
-    console.log(`${name}: ${result.events} events replayed up to position ${result.position} in ${Date.now() - started} ms`);
+    console.log(`${name}: ${result.events} events replayed, switched at position ${result.position}, in ${Date.now() - started} ms`);
   }
 } finally {
   await store.close();

@@ -150,8 +150,13 @@ export class LogReads {
     return result;
   }
 
+  /** The position the served read model is complete up to; for one not built yet, how far its build has come. */
   async projectionCheckpoint(name: string): Promise<bigint> {
-    const rows = await this.reader.query<{ position: unknown }>('SELECT "position" FROM projection_checkpoints WHERE name = ?', [name]);
-    return rows[0] ? toBigInt(rows[0].position) : 0n;
+    const rows = await this.reader.query<{ live: unknown; building: unknown }>(
+      'SELECT (SELECT "position" FROM projection_checkpoints WHERE name = ?) AS live, (SELECT "position" FROM projection_rebuilds WHERE name = ?) AS building',
+      [name, name],
+    );
+    const found = rows[0]?.live ?? rows[0]?.building;
+    return found === null || found === undefined ? 0n : toBigInt(found);
   }
 }

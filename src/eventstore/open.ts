@@ -68,6 +68,7 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     const checkpointer = startCheckpointer(sqlitePath(options.databaseUrl));
     const store = new PrismaEventStore({ dialect, writer, reader, client, ...common, onClose: () => checkpointer.close() });
     store.onCommit(() => checkpointer.committed());
+    await store.initCheckpoints();
     return store;
   }
   if (options.migrate !== false) await migrate(options.databaseUrl);
@@ -83,5 +84,7 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
   const writer = await new PrismaPg(pool, names).connect();
   const reader = await new PrismaPg(pool, names).connect();
   const client = new PostgresClient({ adapter: new PrismaPg(pool) });
-  return new PrismaEventStore({ dialect, writer, reader, client: client as unknown as ReadClient, ...common, onClose: () => pool.end() });
+  const store = new PrismaEventStore({ dialect, writer, reader, client: client as unknown as ReadClient, ...common, onClose: () => pool.end() });
+  await store.initCheckpoints();
+  return store;
 }

@@ -11,6 +11,7 @@ import { readStreamPages, type StreamPageRequest } from './stream-pages.js';
 import { UnknownOutcomeError } from './outcome.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { saveCheckpoint } from './write-statements.js';
+import { OnlineRebuilds, type RebuildResult } from './online-rebuild.js';
 import type { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import { EVENT_COLUMNS, adapterExecutor, inTransaction, toBigInt, toStoredEvent, type Dialect, type EventRow } from './sql.js';
 import type {
@@ -70,6 +71,8 @@ export class PrismaEventStore implements EventStore {
   private readonly listeners = new Set<(head: bigint) => void>();
   private readonly clock: () => Date;
   private readonly schemas: EventSchemas | undefined;
+  /** Online rebuilds of the read models (online-rebuild.ts). */
+  private readonly rebuilds: OnlineRebuilds;
 
   /**
    * Counters for operators and tests: statements run on the reader, events
@@ -119,6 +122,17 @@ export class PrismaEventStore implements EventStore {
     });
     // A batch whose commit may have happened must not be sent again item by item.
     this.writes = new GroupCommit((items) => appender.writeBatch(items), options.maxBatch ?? 500, (error) => !(error instanceof UnknownOutcomeError));
+    this.rebuilds = new OnlineRebuilds({
+      dialect: options.dialect,
+      writer: options.writer,
+      reader: adapterExecutor(options.dialect, options.reader),
+      projections: this.projections,
+      schemas: this.schemas,
+      clock: this.clock,
+      // SQLite has one writer connection: a rebuild's transactions take turns with append batches.
+      // PostgreSQL's run on connections of their own, beside the appends.
+      exclusive: options.dialect === 'sqlite' ? (job) => this.writes.exclusive(job) : (job) => job(),
+    });
   }
 
   /** Checked against the event types first (catalog.check): an event refused there fails its whole append, and nothing is written. */
@@ -213,21 +227,35 @@ export class PrismaEventStore implements EventStore {
     return this.reads.projectionCheckpoint(name);
   }
 
-  rebuildProjection(name: string): Promise<{ events: number; position: bigint }> {
-    return this.replayProjection(name, 0n, true);
+  /**
+   * Rebuilds a read model online: into shadow tables while the live ones keep
+   * serving and appends go on, switched in one transaction when caught up
+   * (see online-rebuild.ts). Joins a build of it already running here.
+   */
+  rebuildProjection(name: string): Promise<RebuildResult> {
+    return this.rebuilds.rebuild(name);
+  }
+
+  /** Gives read models new on an empty log checkpoint 0 (appends only move checkpoints that exist). Run at open. */
+  initCheckpoints(): Promise<void> {
+    return this.rebuilds.initCheckpoints();
+  }
+
+  /** Builds, online and in the background, every read model that has no checkpoint (new in this release). */
+  buildMissingProjections(onError: (name: string, error: unknown) => void): Promise<void> {
+    return this.rebuilds.buildMissing(onError);
   }
 
   async catchUpProjection(name: string, from?: bigint): Promise<{ events: number; position: bigint }> {
-    return this.replayProjection(name, from ?? (await this.projectionCheckpoint(name)), false);
+    return this.replayProjection(name, from ?? (await this.projectionCheckpoint(name)));
   }
 
-  /** Feeds the log after `from` through one projection, in one transaction with no append in flight. */
-  private replayProjection(name: string, from: bigint, clear: boolean): Promise<{ events: number; position: bigint }> {
+  /** Feeds the log after `from` through one projection (it skips what it has applied), in one transaction with no append in flight. */
+  private replayProjection(name: string, from: bigint): Promise<{ events: number; position: bigint }> {
     const projection = this.projections.find((candidate) => candidate.name === name);
     if (!projection) return Promise.reject(new Error(`Unknown projection ${name}`));
     return this.writes.exclusive(() =>
       inTransaction(this.dialect, this.options.writer, async (sql) => {
-        if (clear) for (const table of projection.tables) await sql.execute(`DELETE FROM ${table}`);
         let after = from;
         let count = 0;
         for (;;) {
@@ -247,6 +275,7 @@ export class PrismaEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.rebuilds.close();
     await this.writes.close();
     await this.options.writer.dispose();
     await this.options.reader.dispose();

@@ -200,7 +200,12 @@ export interface SqlExecutor {
  */
 export interface InlineProjection {
   readonly name: string;
-  /** Tables the projection owns; cleared on rebuild. */
+  /**
+   * Tables the projection owns. A rebuild builds copies of them (from the
+   * database's definition) and runs the projection's SQL against the copies
+   * by rewriting these names in it: a table's name must not also be used as
+   * another identifier (a column, an alias) in that SQL.
+   */
   readonly tables: readonly string[];
   /** Applies events in any state of the read model (rebuilds, catch-up): reads what it needs first. */
   apply(sql: SqlExecutor, events: readonly StoredEvent[]): Promise<void>;
@@ -239,7 +244,11 @@ export interface EventStore {
   /** Newest snapshot of this kind of each stream (batched loads). */
   readSnapshots(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, Snapshot>>;
   writeSnapshot(snapshot: Snapshot): Promise<void>;
-  /** Empties a projection's tables and replays the whole log through it, in one transaction. */
+  /**
+   * Rebuilds a projection online: replays the whole log into shadow tables
+   * while the live ones keep serving and appends go on, then switches to them
+   * in one transaction once caught up.
+   */
   rebuildProjection(name: string): Promise<{ events: number; position: bigint }>;
   /** Applies the log after `from` (default: the projection's checkpoint) without clearing anything. */
   catchUpProjection(name: string, from?: bigint): Promise<{ events: number; position: bigint }>;

@@ -101,16 +101,23 @@ export function snapshotInserts(snapshots: readonly Snapshot[], at: Date): State
   }));
 }
 
-/** Every projection's checkpoint in one statement. */
+/**
+ * Every projection's checkpoint in one statement. Only rows that exist move:
+ * a read model without one (new in this release, still being built online,
+ * see online-rebuild.ts) gets its first checkpoint when its build switches,
+ * not from an append it may not have seen the stream of.
+ */
 export function checkpointUpsert(names: readonly string[], position: bigint, at: Date): Statement {
   return {
-    sql: `INSERT INTO projection_checkpoints (name, "position", updated_at) VALUES ${names.map(() => '(?, ?, ?)').join(', ')}
-     ON CONFLICT (name) DO UPDATE SET "position" = excluded."position", updated_at = excluded.updated_at`,
-    params: names.flatMap((name) => [name, position, at]),
+    sql: `UPDATE projection_checkpoints SET "position" = ?, updated_at = ? WHERE name IN (${names.map(() => '?').join(', ')})`,
+    params: [position, at, ...names],
   };
 }
 
 export async function saveCheckpoint(sql: SqlExecutor, name: string, position: bigint, at: Date): Promise<void> {
-  const statement = checkpointUpsert([name], position, at);
-  await sql.execute(statement.sql, statement.params);
+  await sql.execute(
+    `INSERT INTO projection_checkpoints (name, "position", updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET "position" = excluded."position", updated_at = excluded.updated_at`,
+    [name, position, at],
+  );
 }

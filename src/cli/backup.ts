@@ -1,0 +1,22 @@
+/**
+ * `npm run db:backup -- --out FILE [--database URL]`: a consistent backup of
+ * DATABASE_URL (or --database) while servers keep running: SQLite through
+ * `VACUUM INTO` (FILE is a ready-to-use database file), PostgreSQL through
+ * `pg_dump --format=custom` (restore with `pg_restore`, or
+ * `npm run db:restore -- --in FILE --database URL` into an empty database).
+ */
+import { loadConfig } from '../config.js';
+import { backupDatabase } from '../eventstore/backup.js';
+import { parseArgs, required } from './log-args.js';
+
+const options = parseArgs(process.argv.slice(2), { values: ['out', 'database'] });
+const out = required(options, 'out', 'FILE');
+const url = (options.get('database') as string | undefined) ?? loadConfig().databaseUrl;
+const started = Date.now();
+try {
+  const result = await backupDatabase(url, out);
+  console.log(`Backup of the log up to position ${result.head} written to ${result.file} (${result.tool}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (error) {
+  console.error(`Backup failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,36 @@
+/**
+ * `npm run log:export -- --out FILE [--gzip] [--database URL]`: writes the
+ * whole log of DATABASE_URL (or --database) to FILE as NDJSON (gzip when FILE
+ * ends in .gz or with --gzip): see src/eventstore/log-file.ts. Safe while
+ * servers run: the file holds the log up to the head read first.
+ */
+import { loadConfig } from '../config.js';
+import { exportLog } from '../eventstore/log-export.js';
+import { writeLogFile } from '../eventstore/log-file-io.js';
+import { openRawDatabase } from '../eventstore/raw-database.js';
+import { parseArgs, required } from './log-args.js';
+
+const options = parseArgs(process.argv.slice(2), { values: ['out', 'database'], flags: ['gzip'] });
+const out = required(options, 'out', 'FILE');
+const url = (options.get('database') as string | undefined) ?? loadConfig().databaseUrl;
+const started = Date.now();
+const source = await openRawDatabase(url);
+try {
+  let header = '';
+  let trailer = '';
+  async function* lines() {
+    for await (const line of exportLog(source)) {
+      if (!header) header = line;
+      trailer = line;
+      yield line;
+    }
+  }
+  await writeLogFile(out, lines(), options.has('gzip') ? { gzip: true } : {});
+  const { head, counts } = JSON.parse(header) as { head: string; counts: Record<string, number> };
+  const seconds = (Date.now() - started) / 1000;
+  console.log(
+    `Exported ${counts.events} events (head ${head}), ${counts.snapshots} snapshots, ${counts.commands} command ids to ${out} in ${seconds.toFixed(1)} s; ${(JSON.parse(trailer) as { eventsChecksum: string }).eventsChecksum}`,
+  );
+} finally {
+  await source.close();
+}

@@ -1,0 +1,53 @@
+/**
+ * A database by URL without a store on it: one connection (SQLite) or a small
+ * pool (PostgreSQL) on Prisma's driver adapters, migrated first, for tools
+ * that move whole logs (log-export.ts, log-import.ts).
+ */
+import Database from 'better-sqlite3';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { dialectOf, migrate, sqlitePath } from './migrate.js';
+import { adapterExecutor, inTransaction, type Dialect } from './sql.js';
+import type { SqlExecutor } from './types.js';
+
+export interface RawDatabase {
+  readonly dialect: Dialect;
+  readonly url: string;
+  /** Statements outside any transaction. */
+  readonly sql: SqlExecutor;
+  transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openRawDatabase(url: string): Promise<RawDatabase> {
+  const dialect = dialectOf(url);
+  if (dialect === 'sqlite') {
+    const setup = new Database(sqlitePath(url), { timeout: 10_000 });
+    setup.pragma('journal_mode = WAL');
+    setup.close();
+    await migrate(url);
+    const adapter = await new PrismaBetterSqlite3({ url: `file:${sqlitePath(url)}`, timeout: 10_000 }).connect();
+    return {
+      dialect,
+      url,
+      sql: adapterExecutor(dialect, adapter),
+      transaction: (work) => inTransaction(dialect, adapter, work),
+      close: () => adapter.dispose(),
+    };
+  }
+  await migrate(url);
+  const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c TimeZone=UTC' });
+  pool.on('error', () => undefined);
+  const adapter = await new PrismaPg(pool).connect();
+  return {
+    dialect,
+    url,
+    sql: adapterExecutor(dialect, adapter),
+    transaction: (work) => inTransaction(dialect, adapter, work),
+    close: async () => {
+      await adapter.dispose();
+      await pool.end();
+    },
+  };
+}
