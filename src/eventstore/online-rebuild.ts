@@ -247,7 +247,8 @@ export class OnlineRebuilds {
   }
 
   private async switchOver(sql: SqlExecutor, projection: InlineProjection, owner: string, swap: readonly string[], from: bigint) {
-    if (sql.dialect === 'postgresql') {
+    // A read model without tables of its own (one that only acts, like forgetting keys) has nothing to lock.
+    if (sql.dialect === 'postgresql' && projection.tables.length > 0) {
       await sql.execute(`SET LOCAL lock_timeout = '${SWITCH_LOCK_TIMEOUT}'`);
       // Only the read model's own tables: appends that do not change it go on, and none holds these while waiting for us.
       await sql.execute(`LOCK TABLE ${projection.tables.map((table) => `"${table}"`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
