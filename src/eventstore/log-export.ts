@@ -66,6 +66,8 @@ function commandLine(row: Row): CommandLine {
     lastVersion: toNumber(row.last_version),
     position: toBigInt(row.position).toString(),
     createdAt: iso(row.created_at),
+    ...(row.streams === null || row.streams === undefined ? {} : { streams: String(row.streams) }),
+    ...(row.fingerprint === null || row.fingerprint === undefined ? {} : { fingerprint: String(row.fingerprint) }),
   };
 }
 
@@ -117,6 +119,9 @@ export async function* exportLog(source: ExportSource, options: { upTo?: bigint 
   }
 
   const snapshots = `SELECT s.stream_id, s.version, s.stream_type, s.revision, s.state, s.created_at FROM snapshots s`;
+  // Servers write snapshots after their commits, so one may arrive while this runs: the file holds as many
+  // as its header counted (a snapshot left out only means a longer replay on the target).
+  let snapshotsLeft = header.counts.snapshots;
   for await (const row of pages(
     sql,
     { sql: `${snapshots} WHERE ${snapshotsWithin} ORDER BY s.stream_id, s.version LIMIT ${PAGE}`, params: [head] },
@@ -125,10 +130,11 @@ export async function* exportLog(source: ExportSource, options: { upTo?: bigint 
       params: [last.stream_id, last.stream_id, last.version, head],
     }),
   )) {
+    if (snapshotsLeft-- <= 0) break;
     yield emit(snapshotLine(row));
   }
 
-  const commands = `SELECT command_id, actor, command_type, stream_id, first_version, last_version, "position", created_at FROM processed_commands`;
+  const commands = `SELECT command_id, actor, command_type, stream_id, first_version, last_version, "position", created_at, streams, fingerprint FROM processed_commands`;
   for await (const row of pages(
     sql,
     { sql: `${commands} WHERE "position" <= ? ORDER BY actor, command_id LIMIT ${PAGE}`, params: [head] },

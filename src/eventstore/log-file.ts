@@ -73,6 +73,10 @@ export interface CommandLine {
   readonly lastVersion: number;
   readonly position: string;
   readonly createdAt: string;
+  /** A command over several streams (a transfer): every stream's range, as stored (JSON text); absent for one stream. */
+  readonly streams?: string | null;
+  /** SHA-256 of the command's type and input (a reused id with other input is refused); absent for older records. */
+  readonly fingerprint?: string | null;
 }
 
 export interface LogTrailer {

@@ -113,10 +113,10 @@ async function insertSnapshots(sql: SqlExecutor, snapshots: readonly SnapshotLin
 async function insertCommands(sql: SqlExecutor, commands: readonly CommandLine[]): Promise<void> {
   if (commands.length === 0) return;
   await sql.execute(
-    `INSERT INTO processed_commands (command_id, actor, command_type, stream_id, first_version, last_version, "position", created_at) VALUES ${commands
-      .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
+    `INSERT INTO processed_commands (command_id, actor, command_type, stream_id, first_version, last_version, "position", created_at, streams, fingerprint) VALUES ${commands
+      .map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .join(', ')} ON CONFLICT (actor, command_id) DO NOTHING`,
-    commands.flatMap((c) => [c.commandId, c.actor, c.commandType, c.streamId, c.firstVersion, c.lastVersion, BigInt(c.position), new Date(c.createdAt)]),
+    commands.flatMap((c) => [c.commandId, c.actor, c.commandType, c.streamId, c.firstVersion, c.lastVersion, BigInt(c.position), new Date(c.createdAt), c.streams ?? null, c.fingerprint ?? null]),
   );
 }
 
