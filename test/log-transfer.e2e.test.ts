@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
-import { closeAccount, deposit, openAccount, withdraw } from '../src/accounts/use-cases.js';
+import { closeAccount, deposit, openAccount, transfer, withdraw } from '../src/accounts/use-cases.js';
 import { registerUser } from '../src/users/use-cases.js';
 import { modules } from '../src/modules.js';
 import { accountDecider } from '../src/accounts/decider.js';
@@ -38,6 +38,8 @@ async function seed(app: App): Promise<void> {
     await deposit(app, { accountId: `acc-${n % 3}`, amount: BigInt(100 + n), reference: n % 2 ? `inv-${n}` : null }, { commandId: `dep-${n}` });
     if (n % 5 === 0) await withdraw(app, { accountId: `acc-${n % 3}`, amount: 50n }, { commandId: `wd-${n}` });
   }
+  // A command over two streams: its record holds both ranges and its fingerprint, which must move with it.
+  await transfer(app, { fromAccountId: 'acc-0', toAccountId: 'acc-1', amount: 25n, reference: 'move' }, { commandId: 'move-1' });
   await withdraw(app, { accountId: 'acc-2', amount: ((await app.repository(accountDecider).load('acc-2')).state as { balance: bigint }).balance }, {});
   await closeAccount(app, { accountId: 'acc-2' }, { commandId: 'close-2' });
 }
@@ -64,6 +66,7 @@ async function answers(app: App) {
     past: JSON.stringify(past?.state, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
     afterCursor: afterCursor.map((e) => [e.position.toString(), e.streamId, e.version, e.type, e.timestamp.toISOString(), JSON.stringify(e.data)]),
     command: await app.store.findCommand('dep-7', ''),
+    transfer: await app.store.findCommand('move-1', ''),
     head: (await app.store.headPosition()).toString(),
   };
 }
