@@ -18,6 +18,8 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { instrumentApp } from './observability/instrument.js';
 import { NO_TRACER, type Tracer } from './observability/tracing.js';
+import { openPrivacy, type Privacy } from './privacy/index.js';
+import { forgetProjection } from './privacy/forget-projection.js';
 import { LogTailer } from './subscriptions/log-tailer.js';
 import { CHANNEL, listenForCommits } from './subscriptions/pg-notify.js';
 
@@ -41,6 +43,8 @@ export interface App {
   readonly metrics: Metrics;
   /** OpenTelemetry tracing (NO_TRACER unless the OTEL_* variables turn it on). */
   readonly tracer: Tracer;
+  /** Personal data: the master key, people's data keys, the codec the store reads and writes through. */
+  readonly privacy: Privacy;
   close(): Promise<void>;
 }
 
@@ -51,7 +55,11 @@ export interface AppOptions {
   readonly tracer?: Tracer;
 }
 
-export const projectionsOf = (modules: readonly AggregateModule[]): InlineProjection[] => modules.flatMap((module) => module.projections);
+/** The modules' read models, and the one that destroys a person's data key in the transaction that forgets them. */
+export const projectionsOf = (modules: readonly AggregateModule[]): InlineProjection[] => {
+  const catalog = catalogOf(modules);
+  return [...modules.flatMap((module) => module.projections), forgetProjection((type) => catalog.forgetsOf(type))];
+};
 /** Every event type of the modules: the store checks appends against it and upcasts what it reads. */
 export const catalogOf = (modules: readonly AggregateModule[]): EventCatalog => new EventCatalog(modules.flatMap((module) => module.events));
 /**
@@ -92,6 +100,15 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
   const log = options.log ?? createLogger(config.logLevel);
   const tracer = options.tracer ?? NO_TRACER;
   const projections = projectionsOf(modules);
+  const catalog = catalogOf(modules);
+  const personalSnapshots = new Map(modules.flatMap((module) => (module.personalSnapshot ? [[module.decider.streamType, module.personalSnapshot] as const] : [])));
+  let privacy: Privacy;
+  try {
+    privacy = await openPrivacy(config, store, catalog, personalSnapshots, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const tailer = new LogTailer(store, { pollMs: config.subscriptionPollMs, onError: (error) => log.error({ err: error }, 'log tailer read failed') });
   await tailer.start();
   const unsubscribe = store.onCommit(() => tailer.wake());
@@ -134,7 +151,7 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     config,
     store,
     modules,
-    catalog: catalogOf(modules),
+    catalog,
     projections,
     readModels: store.client,
     commands,
@@ -143,10 +160,12 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     log,
     metrics,
     tracer,
+    privacy,
     close: async () => {
       unsubscribe();
       await tailer.stop();
       await store.close();
+      await privacy.close();
     },
   }, tracer);
 }

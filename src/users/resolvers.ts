@@ -4,7 +4,7 @@ import { commandMeta } from '../graphql/context.js';
 import { commandPayload } from '../graphql/payload.js';
 import { requireSelf } from '../auth/policy.js';
 import { userDecider } from './decider.js';
-import { registerUser, updateUser, userView } from './use-cases.js';
+import { forgetUser, registerUser, updateUser, userView } from './use-cases.js';
 
 export const userResolvers: Resolvers = {
   Query: {
@@ -26,6 +26,12 @@ export const userResolvers: Resolvers = {
     async updateUser(_, { input }, context) {
       requireSelf(context, input.userId);
       const { view, events } = commandPayload(await updateUser(context.app, input, commandMeta(context, input)), userView);
+      return { user: view, events };
+    },
+    async forgetUser(_, { input }, context) {
+      // The person themselves, or an admin (requireSelf lets admins and open servers through).
+      requireSelf(context, input.userId);
+      const { view, events } = commandPayload(await forgetUser(context.app, input, commandMeta(context, input)), userView);
       return { user: view, events };
     },
   },

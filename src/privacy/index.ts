@@ -1,0 +1,78 @@
+/**
+ * Personal data at rest, for the whole app: the master key, the table of
+ * data keys, and the codec the store reads and writes through. Nothing here
+ * names an aggregate: the event catalog says which fields are personal, the
+ * modules say which parts of their snapshots are.
+ */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Config } from '../config.js';
+import type { EventCatalog, PersonalFields } from '../domain/event-types.js';
+import { sqlitePath } from '../eventstore/migrate.js';
+import type { PrismaEventStore } from '../eventstore/prisma-store.js';
+import type { Logger } from '../observability/logger.js';
+import { PersonalDataCodec } from './codec.js';
+import { DataKeys } from './data-keys.js';
+import { openKeyTable, type KeyTable } from './key-table.js';
+import { MasterKeys, ensureKeyFile, type MasterKeySource } from './master-key.js';
+
+export interface Privacy {
+  readonly codec: PersonalDataCodec;
+  readonly keys: DataKeys;
+  readonly master: MasterKeys;
+  close(): Promise<void>;
+}
+
+/** The key file of a SQLite database: next to it, named after it. */
+export const keyFileOf = (databaseUrl: string): string => `${sqlitePath(databaseUrl)}.master-key`;
+
+/** Where the master key comes from: the environment, else (SQLite) the key file, made when there is none yet. */
+export function masterKeySource(config: Config, table: { hasKeys(): boolean } | undefined, log?: Logger): MasterKeySource {
+  if (config.masterKey) return { kind: 'env', ...config.masterKey };
+  const path = keyFileOf(config.databaseUrl);
+  // A new key for a database whose data keys were wrapped by another would make all of it unreadable.
+  if (!existsSync(path) && table?.hasKeys()) {
+    throw new Error(`the master key file ${path} is missing but the database holds people's data keys: restore the file from its backup, or set LEDGER_MASTER_KEY`);
+  }
+  if (ensureKeyFile(path)) {
+    log?.warn({ keyFile: path, directory: dirname(path) }, 'created the master key file (mode 0600): back it up apart from the database; without it personal data cannot be read');
+  } else {
+    log?.info({ keyFile: path }, 'master key from the key file');
+  }
+  return { kind: 'file', path };
+}
+
+const shared = new WeakMap<PrismaEventStore, Privacy>();
+
+/**
+ * Seals the store's personal data from now on. Refuses to start (a one-line
+ * error) when the master key cannot unwrap the keys the database holds.
+ * Apps sharing one store share its privacy too.
+ */
+export async function openPrivacy(config: Config, store: PrismaEventStore, catalog: EventCatalog, snapshots: ReadonlyMap<string, PersonalFields>, log?: Logger): Promise<Privacy> {
+  const existing = shared.get(store);
+  if (existing) return existing;
+  const table = openKeyTable(config.databaseUrl);
+  try {
+    const ids = await table.masterKeyIds();
+    const master = new MasterKeys(masterKeySource(config, { hasKeys: () => ids.length > 0 }, log));
+    const unknown = ids.filter((id) => !master.byIdOf(id));
+    if (unknown.length > 0) {
+      throw new Error(
+        `the master key (id ${master.id}) is not the one people's data keys were wrapped with (id ${unknown.join(', ')}): set LEDGER_MASTER_KEY to that key, or give it in LEDGER_MASTER_KEY_PREVIOUS while a rotation is under way`,
+      );
+    }
+    const keys = new DataKeys(table, master, config.dataKeyCacheSize);
+    const codec = new PersonalDataCodec(catalog, snapshots, keys);
+    store.useCodec(codec);
+    let closing: Promise<void> | undefined;
+    const privacy: Privacy = { codec, keys, master, close: () => (closing ??= table.close()) };
+    shared.set(store, privacy);
+    return privacy;
+  } catch (error) {
+    await table.close();
+    throw error;
+  }
+}
+
+export type { KeyTable };
