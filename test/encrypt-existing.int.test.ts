@@ -18,6 +18,8 @@ import { userDecider } from '../src/users/decider.js';
 import { testConfig } from './helpers/app.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { connect } from './helpers/raw-sql.js';
+import { until } from './helpers/deadline.js';
+import { FORGET_PROJECTION } from '../src/privacy/forget-projection.js';
 
 /** The first migration of this release: everything before it is what the previous release wrote. */
 const THIS_RELEASE = '20261203200000_personal_data_keys';
@@ -101,6 +103,10 @@ describe.each(backends)('encrypting old plaintext personal data in place on %s',
       expect(await view('olga')).toEqual({ email: null, name: null, forgotten: true });
       expect((await users.loadAt('olga', { version: 2 }))?.state).toMatchObject({ email: null, name: null });
       expect(await view('pete')).toMatchObject({ name: 'Pete Plain' });
+      // The forget projection (no table of its own) is new in this release: it built itself after the
+      // first start, like any new read model, and keeps up with the log since.
+      const head = await app.store.headPosition();
+      await until('the forget projection caught up', async () => (await app.store.projectionCheckpoint(FORGET_PROJECTION)) === head);
     } finally {
       await app.close();
     }
