@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqlitePath } from '../src/eventstore/migrate.js';
+import { copyLog } from '../src/cli/copy-log.js';
+import { modules } from '../src/modules.js';
 import { keyFileOf } from '../src/privacy/index.js';
 import { readKeyFile } from '../src/privacy/master-key.js';
 import { openValue, unwrapKey } from '../src/privacy/seal.js';
@@ -153,4 +155,31 @@ describe.each(backends)('forget review on %s', (backend) => {
 
     }
   }, 60_000);
+});
+
+describe('forget review: moving the log', () => {
+  it('log:copy carries people\'s data keys (and tombstones) with the log: personal data stays readable on the target', async () => {
+    const source = await createDatabase('sqlite');
+    const target = await createDatabase(backends.includes('postgresql') ? 'postgresql' : 'sqlite');
+    dbs.push(source, target);
+    const key = { LEDGER_MASTER_KEY: 'c3'.repeat(32) };
+    const first = await startTestServer(source.url, key);
+    try {
+      await ok(first.server.url, `mutation { registerUser(input: {userId: "ann", email: "ann@example.org", name: "Ann Kept"}) { user { id } } }`);
+      await ok(first.server.url, `mutation { registerUser(input: {userId: "fay", email: "fay@example.org", name: "Fay Gone"}) { user { id } } }`);
+      await ok(first.server.url, `mutation { forgetUser(input: {userId: "fay"}) { user { forgotten } } }`);
+    } finally {
+      await first.server.close();
+    }
+    const report = await copyLog(source.url, target.url, modules);
+    expect(report.mismatches).toEqual([]);
+    const copy = await startTestServer(target.url, key);
+    try {
+      const users = await ok(copy.server.url, `{ ann: user(id: "ann") { name email forgotten } fay: user(id: "fay") { name forgotten } }`);
+      expect(users.fay).toEqual({ name: null, forgotten: true });
+      expect(users.ann, 'a person never forgotten, after the copy').toEqual({ name: 'Ann Kept', email: 'ann@example.org', forgotten: false });
+    } finally {
+      await copy.server.close();
+    }
+  }, 120_000);
 });
