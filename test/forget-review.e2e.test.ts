@@ -16,6 +16,8 @@ import { startTestServer } from './helpers/app.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { gql, ok } from './helpers/graphql.js';
 import { AUDIENCE, ISSUER, SECRET, bearer, hsToken } from './helpers/tokens.js';
+import { launchBrowser } from './helpers/browser.js';
+import { waitFor } from './helpers/pages.js';
 
 /** What the database holds, as bytes a person could search (as in personal-data-at-rest.e2e.test.ts). */
 async function databaseBytes(db: TestDatabase): Promise<Buffer> {
@@ -207,4 +209,40 @@ describe.skipIf(!backends.includes('postgresql'))('forget review: PostgreSQL hea
       await server.close();
     }
   }, 60_000);
+});
+
+describe('forget review: the explorer', () => {
+  it('shows a person forgotten while their stream is open as forgotten: no plaintext left in its timeline or its cached versions', async () => {
+    const db = await createDatabase('sqlite');
+    dbs.push(db);
+    const { server } = await startTestServer(db.url);
+    const browser = await launchBrowser();
+    try {
+      await ok(server.url, `mutation { registerUser(input: {userId: "vera", email: "vera.visible@example.org", name: "Vera Visible"}) { user { id } } }`);
+      await ok(server.url, `mutation { updateUser(input: {userId: "vera", name: "Vera Second"}) { user { id } } }`);
+      const page = await browser.context.newPage();
+      const origin = new URL(server.url).origin;
+      await page.goto(`${origin}/explorer?stream=vera`);
+      const version = () => page.getByTestId('state').getAttribute('data-version');
+      await waitFor('the user at version 2', async () => (await version()) === '2');
+      const slider = page.getByTestId('version-slider');
+      await slider.focus();
+      await slider.press('Home');
+      await waitFor('the user at version 1', async () => (await version()) === '1');
+      expect(await page.getByTestId('state-name').textContent()).toBe('Vera Visible');
+
+      await ok(server.url, `mutation { forgetUser(input: {userId: "vera"}) { user { forgotten } } }`);
+      // The forget reaches the open page live (its timeline follows the stream).
+      await waitFor('the forget in the timeline', async () => (await page.getByTestId('timeline').locator('li').count()) === 3);
+      await slider.focus();
+      await slider.press('Home');
+      await waitFor('the user at version 1 again', async () => (await version()) === '1');
+      expect(await page.getByTestId('state-name').textContent(), 'version 1 after the forget').toBe('(forgotten)');
+      const text = (await page.locator('body').textContent()) ?? '';
+      expect(['Vera Visible', 'Vera Second', 'vera.visible'].filter((secret) => text.includes(secret)), 'plaintext on the page after the forget').toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
 });
