@@ -18,6 +18,8 @@ import { gql, ok } from './helpers/graphql.js';
 import { AUDIENCE, ISSUER, SECRET, bearer, hsToken } from './helpers/tokens.js';
 import { launchBrowser } from './helpers/browser.js';
 import { waitFor } from './helpers/pages.js';
+import { wsClient } from './helpers/ws.js';
+import { collect, subscribed } from './helpers/subscribe.js';
 
 /** What the database holds, as bytes a person could search (as in personal-data-at-rest.e2e.test.ts). */
 async function databaseBytes(db: TestDatabase): Promise<Buffer> {
@@ -245,4 +247,32 @@ describe('forget review: the explorer', () => {
       await server.close();
     }
   }, 120_000);
+});
+
+describe('forget review: subscriptions', () => {
+  it('ends the live subscriptions of a user who is forgotten (they can no longer act, nor keep reading)', async () => {
+    const db = await createDatabase('sqlite');
+    dbs.push(db);
+    const { server } = await startTestServer(db.url, { AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE });
+    const token = await hsToken({ sub: 'gus' });
+    const admin = bearer(await hsToken({ sub: 'root', roles: ['admin'] }));
+    const client = wsClient(server.wsUrl, { connectionParams: { authorization: `Bearer ${token}` } });
+    try {
+      expect((await gql(server.url, `mutation { registerUser(input: {email: "gus@example.org", name: "Gus"}) { user { id } } }`, undefined, bearer(token))).errors).toBeUndefined();
+      const opened = await gql(server.url, `mutation { openAccount(input: {ownerId: "gus", initialBalance: "1.00"}) { account { id } } }`, undefined, bearer(token));
+      const accountId = opened.data!.openAccount.account.id as string;
+      const live = collect(client, `subscription { eventAppended(streamId: "${accountId}") { type } }`, (data) => data.eventAppended.type);
+      await subscribed(server, 1);
+      // Refused for any new request from now on...
+      expect((await gql(server.url, `mutation { forgetUser(input: {userId: "gus"}) { user { forgotten } } }`, undefined, bearer(token))).errors).toBeUndefined();
+      expect((await gql(server.url, `{ account(id: "${accountId}") { balance } }`, undefined, bearer(token))).errors?.[0]?.extensions?.code).toBe('FORGOTTEN');
+      // ...but the subscription opened before the forget keeps delivering.
+      await gql(server.url, `mutation { deposit(input: {accountId: "${accountId}", amount: "2.00"}) { account { balance } } }`, undefined, admin);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(live.items, 'events delivered to the forgotten user after the forget').toEqual([]);
+    } finally {
+      await client.dispose();
+      await server.close();
+    }
+  }, 60_000);
 });
