@@ -43,6 +43,11 @@ const forgottenUsers = defineLoader(
     }),
 );
 
+/** After `userId` was forgotten within this operation: its later fields see them as forgotten (the loader had answered "not forgotten"). */
+export function forgottenInOperation(context: GraphQLContext, userId: string): void {
+  forgottenUsers(context).clear(userId).prime(userId, true);
+}
+
 /** Registering or updating `userId`, or acting for them: only that user. */
 export function requireSelf(context: GraphQLContext, userId: string): void {
   const { principal } = context;

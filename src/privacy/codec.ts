@@ -101,7 +101,9 @@ export class PersonalDataCodec implements EventCodec {
   private async seal(personal: PersonalFields, data: JsonObject): Promise<JsonObject> {
     const subject = data[personal.subject];
     if (typeof subject !== 'string') return data;
-    const present = personal.fields.filter((field) => data[field] !== undefined && data[field] !== null && !isSealed(data[field]));
+    // Whatever is written here is plaintext (commands' data, states opened on read), even when it
+    // happens to start like a sealed value ("pd1:..." is a valid name or email): all of it is sealed.
+    const present = personal.fields.filter((field) => data[field] !== undefined && data[field] !== null);
     if (present.length === 0) return data;
     const key = await this.keys.forWrite(subject);
     const epoch = this.keys.validFor;

@@ -2,7 +2,8 @@
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import { commandMeta } from '../graphql/context.js';
 import { commandPayload } from '../graphql/payload.js';
-import { requireSelf } from '../auth/policy.js';
+import { forgottenInOperation, requireSelf } from '../auth/policy.js';
+import { usersById } from './loaders.js';
 import { userDecider } from './decider.js';
 import { forgetUser, registerUser, updateUser, userView } from './use-cases.js';
 
@@ -32,6 +33,9 @@ export const userResolvers: Resolvers = {
       // The person themselves, or an admin (requireSelf lets admins and open servers through).
       requireSelf(context, input.userId);
       const { view, events } = commandPayload(await forgetUser(context.app, input, commandMeta(context, input)), userView);
+      // Later fields of the same operation must not answer from what its loaders read before the forget.
+      usersById(context).clear(input.userId);
+      forgottenInOperation(context, input.userId);
       return { user: view, events };
     },
   },
