@@ -20,6 +20,11 @@ export interface Privacy {
   readonly codec: PersonalDataCodec;
   readonly keys: DataKeys;
   readonly master: MasterKeys;
+  /**
+   * Called after a forget committed, before it is answered: old copies of the destroyed key leave the
+   * database files where the database allows it (SQLite's WAL). Never fails the forget: logs instead.
+   */
+  eraseRemnants(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,7 +75,14 @@ export async function openPrivacy(config: Config, store: PrismaEventStore, catal
     const codec = new PersonalDataCodec(catalog, snapshots, keys);
     store.useCodec(codec);
     let closing: Promise<void> | undefined;
-    const privacy: Privacy = { codec, keys, master, close: () => (closing ??= table.close()) };
+    const eraseRemnants = async () => {
+      const erased = await table.eraseRemnants().catch((error: unknown) => {
+        log?.error({ err: error }, 'could not truncate the WAL after a forget');
+        return false;
+      });
+      if (!erased) log?.warn('the WAL still holds old pages after a forget (readers in the way): the next checkpoint that restarts it overwrites them');
+    };
+    const privacy: Privacy = { codec, keys, master, eraseRemnants, close: () => (closing ??= table.close()) };
     shared.set(store, privacy);
     return privacy;
   } catch (error) {

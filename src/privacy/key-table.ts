@@ -27,6 +27,12 @@ export interface KeyTable {
   rewrap(subjectId: string, from: string, to: string, masterKeyId: string): Promise<boolean>;
   /** The master keys (by id) that wrap the keys held now. */
   masterKeyIds(): Promise<string[]>;
+  /**
+   * After a forget: makes the database files drop the bytes of destroyed keys where the database lets us
+   * (SQLite: the WAL's old frames, by a checkpoint that truncates it; the pages themselves are wiped by
+   * secure_delete). False when it could not be done in time (busy); nothing to do on PostgreSQL (see README).
+   */
+  eraseRemnants(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -97,6 +103,22 @@ function sqliteKeyTable(path: string): KeyTable {
     wrappedByOthers: async (masterKeyId, after, limit) => others.all(masterKeyId, after, limit).map(toRow),
     rewrap: (subjectId, from, to, masterKeyId) => retryBusy(() => rewrap.run(to, masterKeyId, subjectId, from).changes === 1),
     masterKeyIds: async () => db.prepare<[], { id: string }>('SELECT DISTINCT master_key_id AS id FROM personal_data_keys WHERE wrapped_key IS NOT NULL').all().map((row) => row.id),
+    eraseRemnants: async () => {
+      // TRUNCATE waits for no reader (this connection never waits): tried again while a reader or the
+      // checkpoint worker is in the way, for up to five seconds. Then the WAL is zero bytes long.
+      const deadline = Date.now() + 5_000;
+      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+        try {
+          const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+          if (result?.busy === 0) return true;
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') throw error;
+        }
+        if (Date.now() > deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    },
     close: async () => void db.close(),
   };
 }
@@ -131,6 +153,7 @@ function postgresKeyTable(url: string): KeyTable {
     rewrap: async (subjectId, from, to, masterKeyId) =>
       (await pool.query('UPDATE personal_data_keys SET wrapped_key = $1, master_key_id = $2 WHERE subject_id = $3 AND wrapped_key = $4', [to, masterKeyId, subjectId, from])).rowCount === 1,
     masterKeyIds: async () => (await query<{ id: string }>('SELECT DISTINCT master_key_id AS id FROM personal_data_keys WHERE wrapped_key IS NOT NULL', [])).map((row) => row.id),
+    eraseRemnants: async () => true,
     close: () => pool.end(),
   };
 }

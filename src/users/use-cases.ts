@@ -34,9 +34,12 @@ export function updateUser(app: App, input: { userId: string; email?: string | n
  * data key is destroyed (the privacy layer's projection), so their email and
  * name read as null everywhere from then on. Accounts and the log stay as they are.
  */
-export function forgetUser(app: App, input: { userId: string }, meta: CommandMeta) {
+export async function forgetUser(app: App, input: { userId: string }, meta: CommandMeta) {
   const userId = checkId(input.userId, 'userId');
-  return app.commands.handle(app.repository(userDecider), userId, { type: 'ForgetUser', userId }, { commandType: 'ForgetUser', ...meta });
+  const result = await app.commands.handle(app.repository(userDecider), userId, { type: 'ForgetUser', userId }, { commandType: 'ForgetUser', ...meta });
+  // The key is destroyed in the forget's transaction; its old bytes leave the files before the answer.
+  await app.privacy.eraseRemnants();
+  return result;
 }
 
 /** Whether `userId` is a registered user who was not forgotten, read from the log (not a cache that may be behind another process). */
