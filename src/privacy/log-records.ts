@@ -78,7 +78,7 @@ export const dataKeyRecords: LogSection<DataKeyLine> = {
 
 export const forgetEpochRecord: LogSection<ForgetEpochLine> = {
   kind: 'forgetEpoch',
-  countName: 'forgetEpoch',
+  countName: 'forgetEpochRecords',
   count: async () => 1,
   async *lines(sql) {
     const [row] = await sql.query<{ forget_epoch: unknown }>('SELECT forget_epoch FROM personal_data_epoch WHERE id = 1');
