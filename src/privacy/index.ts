@@ -41,7 +41,9 @@ export function masterKeySource(config: Config, table: { hasKeys(): boolean } | 
   const path = keyFileOf(config.databaseUrl);
   // A new key for a database whose data keys were wrapped by another would make all of it unreadable.
   if (!existsSync(path) && table?.hasKeys()) {
-    throw new Error(`the master key file ${path} is missing but the database holds people's data keys: restore the file from its backup, or set LEDGER_MASTER_KEY`);
+    throw new Error(
+      `the master key file ${path} is missing but the database holds people's data keys: copy the key file of its backup (FILE.master-key, written by npm run db:backup beside FILE) or of its source database to ${path}, or set LEDGER_MASTER_KEY to the key it held`,
+    );
   }
   if (ensureKeyFile(path)) {
     log?.warn({ keyFile: path, directory: dirname(path) }, 'created the master key file (mode 0600): back it up apart from the database; without it personal data cannot be read');
