@@ -65,6 +65,7 @@ export const userView: StreamTypeView = {
   noun: 'user',
   describe,
   tones: { user_registered: 'start', user_forgotten: 'end' },
+  erases: ['user_forgotten'],
   StateView: UserState,
   // Time travel: the same user at another version is another object.
   typePolicies: { User: { keyFields: ['id', 'version'] } },
