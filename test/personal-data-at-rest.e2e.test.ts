@@ -8,7 +8,7 @@
  * when malformed, missing (PostgreSQL) or not the one the data was written
  * with, with one line and nothing served.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqlitePath } from '../src/eventstore/migrate.js';
@@ -137,5 +137,12 @@ describe('the master key file of a SQLite database', () => {
     expect((await ok(again.url, `{ user(id: "f") { name } }`)).user.name).toBe('F');
     await stop(again);
     expect(again.output()).toMatch(/master key from the key file/);
+    expect(again.output()).not.toMatch(/can be read by other users/);
+    // A copy that lost its mode (restored by hand, say) still serves, and the log says to fix it.
+    chmodSync(file, 0o644);
+    const loose = await spawnServer({ DATABASE_URL: db.url });
+    expect((await ok(loose.url, `{ user(id: "f") { name } }`)).user.name).toBe('F');
+    await stop(loose);
+    expect(loose.output()).toMatch(/the master key file can be read by other users than its owner: chmod 600 it/);
   }, 120_000);
 });

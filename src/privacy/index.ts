@@ -14,7 +14,7 @@ import type { Logger } from '../observability/logger.js';
 import { PersonalDataCodec } from './codec.js';
 import { DataKeys } from './data-keys.js';
 import { openKeyTable, type KeyTable } from './key-table.js';
-import { MasterKeys, ensureKeyFile, type MasterKeySource } from './master-key.js';
+import { MasterKeys, ensureKeyFile, keyFileIsOpen, type MasterKeySource } from './master-key.js';
 
 export interface Privacy {
   readonly codec: PersonalDataCodec;
@@ -49,6 +49,8 @@ export function masterKeySource(config: Config, table: { hasKeys(): boolean } | 
     log?.warn({ keyFile: path, directory: dirname(path) }, 'created the master key file (mode 0600): back it up apart from the database; without it personal data cannot be read');
   } else {
     log?.info({ keyFile: path }, 'master key from the key file');
+    // A file restored from a backup or copied by hand may have lost its mode: say so (the server still starts).
+    if (keyFileIsOpen(path)) log?.warn({ keyFile: path }, 'the master key file can be read by other users than its owner: chmod 600 it');
   }
   return { kind: 'file', path };
 }

@@ -75,6 +75,11 @@ export class MasterKeys {
   }
 }
 
+/** Whether others than the file's owner may read or write it (it should be 0600, as this server makes it). */
+export function keyFileIsOpen(path: string): boolean {
+  return (statSync(path).mode & 0o077) !== 0;
+}
+
 /** The keys in a key file, current first; throws a one-line error naming the file when it is malformed. */
 export function readKeyFile(path: string): Buffer[] {
   const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
@@ -85,8 +90,9 @@ export function readKeyFile(path: string): Buffer[] {
 
 /** Writes a key file atomically with mode 0600: current key first, then older ones still needed. */
 export function writeKeyFile(path: string, keys: readonly Buffer[]): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, `# Ledger master key: back it up apart from the database. Losing it loses all personal data.\n${keys.map((key) => key.toString('hex')).join('\n')}\n`, { mode: 0o600 });
+  // A name nobody can guess, created exclusively ('wx'): a file or link planted in its place is never written through.
+  const temporary = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  writeFileSync(temporary, `# Ledger master key: back it up apart from the database. Losing it loses all personal data.\n${keys.map((key) => key.toString('hex')).join('\n')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(temporary, 0o600);
   renameSync(temporary, path);
 }
