@@ -117,6 +117,7 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     tailerPosition: () => tailer.position,
     activeSubscriptions: () => tailer.listenerCount,
     projectionCheckpoints: () => Promise.all(projections.map(async ({ name }) => ({ name, position: await store.projectionCheckpoint(name) }))),
+    unreadablePersonalValues: () => privacy.codec.unreadable,
   });
   const commands = new CommandHandler(undefined, {
     finished: (command, outcome) => metrics.commands.inc({ command, outcome }),

@@ -169,6 +169,28 @@ describe.each(backends)('forget review on %s', (backend) => {
   }, 60_000);
 });
 
+describe('forget edges: unreadable values', () => {
+  it('counts personal values that cannot open (their key is missing) on /metrics, and reads them as null', async () => {
+    const db = await createDatabase('sqlite');
+    dbs.push(db);
+    const { app, server } = await startTestServer(db.url);
+    try {
+      await ok(server.url, `mutation { registerUser(input: {userId: "lou", email: "lou@example.org", name: "Lou Lost"}) { user { id } } }`);
+      const metric = async () => Number((await (await fetch(new URL('/metrics', server.url))).text()).match(/^ledger_personal_data_unreadable_total (\d+)/m)?.[1]);
+      expect(await metric()).toBe(0);
+      // The key row lost (as a move or a restore without keys would lose it), and this process's cache dropped.
+      const raw = new Database(sqlitePath(db.url), { fileMustExist: true });
+      raw.prepare(`DELETE FROM personal_data_keys WHERE subject_id = 'lou'`).run();
+      raw.close();
+      app.privacy.keys.clear();
+      expect((await ok(server.url, `{ events(streamId: "lou") { edges { node { data } } } }`)).events.edges[0].node.data).toEqual({ userId: 'lou', email: null, name: null });
+      expect(await metric()).toBe(2);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
 describe('forget edges: the explorer', () => {
   it('shows a person forgotten while their stream is open as forgotten: no plaintext left in its timeline or its cached versions', async () => {
     const db = await createDatabase('sqlite');

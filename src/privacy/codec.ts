@@ -20,7 +20,7 @@ export interface PersonalCatalog {
 const OPENED_LIMIT = 50_000;
 
 export class PersonalDataCodec implements EventCodec {
-  /** Values that did not open (a damaged value, or one sealed with a key since replaced): read as null. */
+  /** Values that did not open (damaged, sealed with a key since replaced, or whose key is missing): read as null. Exported on /metrics. */
   unreadable = 0;
   /**
    * Sealed value → its plaintext, for values opened or sealed here lately, so
@@ -126,7 +126,11 @@ export class PersonalDataCodec implements EventCodec {
       if (value === undefined || value === null) continue;
       if (key === 'forgotten') opened[field] = null;
       else if (!isSealed(value)) continue;
-      else if (key === 'none') opened[field] = null;
+      else if (key === 'none') {
+        // Sealed, but no key was ever stored for this person here (keys lost in a move, say): it cannot open.
+        this.unreadable++;
+        opened[field] = null;
+      }
       else {
         const known = this.opened.get(value);
         if (known !== undefined) {
