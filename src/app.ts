@@ -60,6 +60,15 @@ export const projectionsOf = (modules: readonly AggregateModule[]): InlineProjec
   const catalog = catalogOf(modules);
   return [...modules.flatMap((module) => module.projections), forgetProjection((type) => catalog.forgetsOf(type))];
 };
+/**
+ * A module whose events or snapshots hold personal data but that records no forget itself holds other
+ * streams' people's data (a loan's note by its borrower). A forget lands on the person's own stream, not on
+ * this one, so a cached state here would keep what the forget erased: its states are not cached (each load
+ * reads the stream, and the read checks for forgets). Modules like users, whose forgets land on the stream
+ * that holds the data, keep their cache: the forget event itself changes the cached state.
+ */
+export const holdsOthersPersonalData = (module: AggregateModule): boolean =>
+  (module.personalSnapshot !== undefined || module.events.some((event) => event.personal)) && !module.events.some((event) => event.forgets);
 /** Every event type of the modules: the store checks appends against it and upcasts what it reads. */
 export const catalogOf = (modules: readonly AggregateModule[]): EventCatalog => new EventCatalog(modules.flatMap((module) => module.events));
 /**
@@ -135,10 +144,11 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     },
   });
   const repositories = new Map<string, AggregateRepository<any, any, any>>();
+  const uncached = new Set(modules.filter(holdsOthersPersonalData).map((module) => module.decider.streamType));
   const repository = <State, Command, Event extends DomainEvent>(decider: Decider<State, Command, Event>): AggregateRepository<State, Command, Event> => {
     let found = repositories.get(decider.streamType);
     if (!found) {
-      found = new AggregateRepository(store, decider, { snapshotEvery: config.snapshotEvery });
+      found = new AggregateRepository(store, decider, { snapshotEvery: config.snapshotEvery, ...(uncached.has(decider.streamType) ? { cacheSize: 0 } : {}) });
       repositories.set(decider.streamType, found);
     } else if (found.decider !== decider) {
       throw new Error(`Two deciders for stream type ${decider.streamType}`);

@@ -13,7 +13,11 @@ import { sqlitePath } from '../src/eventstore/migrate.js';
 import { keyFileOf } from '../src/privacy/index.js';
 import { readKeyFile } from '../src/privacy/master-key.js';
 import { openValue, unwrapKey } from '../src/privacy/seal.js';
-import { startTestServer } from './helpers/app.js';
+import { startTestServer, testConfig } from './helpers/app.js';
+import { noteDecider, noteModule } from './helpers/note-module.js';
+import { createApp } from '../src/app.js';
+import { modules } from '../src/modules.js';
+import { forgetUser, registerUser } from '../src/users/use-cases.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { gql, ok } from './helpers/graphql.js';
 import { AUDIENCE, ISSUER, SECRET, bearer, hsToken } from './helpers/tokens.js';
@@ -187,6 +191,25 @@ describe('forget edges: unreadable values', () => {
       expect(await metric()).toBe(2);
     } finally {
       await server.close();
+    }
+  }, 60_000);
+});
+
+describe.each(backends)('forget edges: another stream\'s person, on %s', (backend) => {
+  it('forgets a person\'s data held in another aggregate\'s stream, whose state was cached before the forget', async () => {
+    const db = await createDatabase(backend);
+    dbs.push(db);
+    const app = await createApp(testConfig(db.url), [...modules, noteModule]);
+    try {
+      await registerUser(app, { userId: 'nia', email: 'nia@example.org', name: 'Nia' }, {});
+      const meta = { correlationId: 'c', causationId: 'c' };
+      await app.store.append({ streamId: 'note-1', streamType: 'Note', expectedVersion: 'no_stream', events: [{ type: 'note_written', data: { noteId: 'note-1', authorId: 'nia', text: 'Nia was here' }, metadata: meta }] });
+      const notes = app.repository(noteDecider);
+      expect((await notes.load('note-1')).state).toEqual({ authorId: 'nia', text: 'Nia was here' });
+      await forgetUser(app, { userId: 'nia' }, {});
+      expect((await notes.load('note-1')).state, 'the note after its author was forgotten').toEqual({ authorId: 'nia', text: null });
+    } finally {
+      await app.close();
     }
   }, 60_000);
 });
