@@ -15,6 +15,7 @@ import { readKeyFile } from '../src/privacy/master-key.js';
 import { openValue, unwrapKey } from '../src/privacy/seal.js';
 import { startTestServer, testConfig } from './helpers/app.js';
 import { noteDecider, noteModule } from './helpers/note-module.js';
+import { spawnServer } from './helpers/process.js';
 import { createApp } from '../src/app.js';
 import { modules } from '../src/modules.js';
 import { forgetUser, registerUser } from '../src/users/use-cases.js';
@@ -212,6 +213,29 @@ describe.each(backends)('forget edges: another stream\'s person, on %s', (backen
       await app.close();
     }
   }, 60_000);
+});
+
+describe.skipIf(!backends.includes('postgresql'))('forget edges: two server processes on PostgreSQL', () => {
+  it('stops showing a forgotten person on the process that did not forget them, though its key cache had their key', async () => {
+    const db = await createDatabase('postgresql');
+    dbs.push(db);
+    const [a, b] = await Promise.all([spawnServer({ DATABASE_URL: db.url }), spawnServer({ DATABASE_URL: db.url })]);
+    try {
+      await ok(a.url, `mutation { registerUser(input: {userId: "pia", email: "pia@example.org", name: "Pia Two"}) { user { id } } }`);
+      const read = async () => (await ok(b.url, `{ user(id: "pia", version: 1) { name email forgotten } events(streamId: "pia") { edges { node { data } } } }`));
+      // B opens (and caches) Pia's key...
+      expect((await read()).user).toEqual({ name: 'Pia Two', email: 'pia@example.org', forgotten: false });
+      await ok(a.url, `mutation { forgetUser(input: {userId: "pia"}) { user { forgotten } } }`);
+      // ...and the first read after A's forget no longer answers with it.
+      const after = await read();
+      expect(after.user).toEqual({ name: null, email: null, forgotten: false });
+      expect(after.events.edges[0].node.data).toEqual({ userId: 'pia', email: null, name: null });
+      expect((await ok(b.url, `{ user(id: "pia") { forgotten } }`)).user.forgotten).toBe(true);
+    } finally {
+      for (const server of [a, b]) server.child.kill('SIGTERM');
+      await Promise.all([a.exited, b.exited]);
+    }
+  }, 120_000);
 });
 
 describe('forget edges: the explorer', () => {
