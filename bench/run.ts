@@ -22,6 +22,7 @@ import { benchMultiProcess } from './multiprocess.js';
 import { benchMultiStreamAppends, benchTransfersOverGraphQL } from './transfers.js';
 import { benchTracing } from './tracing.js';
 import { benchLogTransfer } from './log-transfer.js';
+import { benchPersonalData } from './personal-data.js';
 import { report, type Measurement } from './report.js';
 
 const quick = process.argv.includes('--quick');
@@ -109,5 +110,7 @@ await step('tracing off and on, deposits on SQLite', () => benchTracing('sqlite'
 await step('tracing off and on, deposits on PostgreSQL', () => benchTracing('postgresql', freshPostgres, { seconds, rounds: quick ? 1 : 3 }));
 await step('log export, import and copy (SQLite to PostgreSQL)', () => benchLogTransfer(travelSqlite, freshPostgres));
 await step('deposits through 1 and 2 processes on PostgreSQL', async () => benchMultiProcess(await freshPostgres('ledger_bench_mp'), { seconds, rounds: quick ? 1 : 3 }));
+await step('personal data sealed vs not, on SQLite', () => benchPersonalData('sqlite', freshSqlite('pd-plain'), freshSqlite('pd-sealed')));
+await step('personal data sealed vs not, on PostgreSQL', async () => benchPersonalData('postgresql', await freshPostgres('ledger_bench_pd_plain'), await freshPostgres('ledger_bench_pd_sealed')));
 
 report(results, { quick, seconds });

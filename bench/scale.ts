@@ -22,6 +22,7 @@ import pg from 'pg';
 import { createApp, type App } from '../src/app.js';
 import { accountDecider } from '../src/accounts/decider.js';
 import { loadConfig } from '../src/config.js';
+import { masterKeyEnv } from '../test/helpers/app.js';
 import { modules } from '../src/modules.js';
 import { UNLIMITED, spawnServer } from '../test/helpers/process.js';
 import { catchUpRates, median } from './catch-up.js';
@@ -149,7 +150,7 @@ export async function runScale(freshPostgres: (name: string) => Promise<string>)
   mkdirSync(scratch, { recursive: true });
   for (const backend of ['sqlite', 'postgresql'] as const) {
     const databaseUrl = backend === 'sqlite' ? `file:${join(scratch, 'scale.db')}` : await freshPostgres('ledger_bench_scale');
-    const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent', SNAPSHOT_EVERY: '100' }), modules);
+    const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent', SNAPSHOT_EVERY: '100', ...masterKeyEnv(databaseUrl) }), modules);
     try {
       const log = new ScaleLog(app);
       await log.start(LONG);

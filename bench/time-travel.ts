@@ -6,6 +6,7 @@
 import { createApp } from '../src/app.js';
 import { modules } from '../src/modules.js';
 import { loadConfig } from '../src/config.js';
+import { masterKeyEnv } from '../test/helpers/app.js';
 import { accountDecider, type AccountState } from '../src/accounts/decider.js';
 import type { Recorded } from '../src/domain/decider.js';
 import type { AccountEvent } from '../src/accounts/events.js';
@@ -16,7 +17,7 @@ function percentile(sorted: number[], q: number): number {
 }
 
 export async function benchTimeTravel(label: string, databaseUrl: string, streamLength: number, samples: number): Promise<Measurement[]> {
-  const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SNAPSHOT_EVERY: '100' }), modules);
+  const app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', SNAPSHOT_EVERY: '100', ...masterKeyEnv(databaseUrl) }), modules);
   try {
     const id = `long-${streamLength}`;
     const every = app.config.snapshotEvery;

@@ -18,6 +18,8 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { instrumentApp } from './observability/instrument.js';
 import { NO_TRACER, type Tracer } from './observability/tracing.js';
+import { openPrivacy, type Privacy } from './privacy/index.js';
+import { forgetProjection } from './privacy/forget-projection.js';
 import { LogTailer } from './subscriptions/log-tailer.js';
 import { CHANNEL, listenForCommits } from './subscriptions/pg-notify.js';
 
@@ -41,6 +43,8 @@ export interface App {
   readonly metrics: Metrics;
   /** OpenTelemetry tracing (NO_TRACER unless the OTEL_* variables turn it on). */
   readonly tracer: Tracer;
+  /** Personal data: the master key, people's data keys, the codec the store reads and writes through. */
+  readonly privacy: Privacy;
   close(): Promise<void>;
 }
 
@@ -51,7 +55,20 @@ export interface AppOptions {
   readonly tracer?: Tracer;
 }
 
-export const projectionsOf = (modules: readonly AggregateModule[]): InlineProjection[] => modules.flatMap((module) => module.projections);
+/** The modules' read models, and the one that destroys a person's data key in the transaction that forgets them. */
+export const projectionsOf = (modules: readonly AggregateModule[]): InlineProjection[] => {
+  const catalog = catalogOf(modules);
+  return [...modules.flatMap((module) => module.projections), forgetProjection((type) => catalog.forgetsOf(type))];
+};
+/**
+ * A module whose events or snapshots hold personal data but that records no forget itself holds other
+ * streams' people's data (a loan's note by its borrower). A forget lands on the person's own stream, not on
+ * this one, so a cached state here would keep what the forget erased: its states are not cached (each load
+ * reads the stream, and the read checks for forgets). Modules like users, whose forgets land on the stream
+ * that holds the data, keep their cache: the forget event itself changes the cached state.
+ */
+export const holdsOthersPersonalData = (module: AggregateModule): boolean =>
+  (module.personalSnapshot !== undefined || module.events.some((event) => event.personal)) && !module.events.some((event) => event.forgets);
 /** Every event type of the modules: the store checks appends against it and upcasts what it reads. */
 export const catalogOf = (modules: readonly AggregateModule[]): EventCatalog => new EventCatalog(modules.flatMap((module) => module.events));
 /**
@@ -92,6 +109,15 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
   const log = options.log ?? createLogger(config.logLevel);
   const tracer = options.tracer ?? NO_TRACER;
   const projections = projectionsOf(modules);
+  const catalog = catalogOf(modules);
+  const personalSnapshots = new Map(modules.flatMap((module) => (module.personalSnapshot ? [[module.decider.streamType, module.personalSnapshot] as const] : [])));
+  let privacy: Privacy;
+  try {
+    privacy = await openPrivacy(config, store, catalog, personalSnapshots, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const tailer = new LogTailer(store, { pollMs: config.subscriptionPollMs, onError: (error) => log.error({ err: error }, 'log tailer read failed') });
   await tailer.start();
   const unsubscribe = store.onCommit(() => tailer.wake());
@@ -100,6 +126,7 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     tailerPosition: () => tailer.position,
     activeSubscriptions: () => tailer.listenerCount,
     projectionCheckpoints: () => Promise.all(projections.map(async ({ name }) => ({ name, position: await store.projectionCheckpoint(name) }))),
+    unreadablePersonalValues: () => privacy.codec.unreadable,
   });
   const commands = new CommandHandler(undefined, {
     finished: (command, outcome) => metrics.commands.inc({ command, outcome }),
@@ -117,10 +144,11 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     },
   });
   const repositories = new Map<string, AggregateRepository<any, any, any>>();
+  const uncached = new Set(modules.filter(holdsOthersPersonalData).map((module) => module.decider.streamType));
   const repository = <State, Command, Event extends DomainEvent>(decider: Decider<State, Command, Event>): AggregateRepository<State, Command, Event> => {
     let found = repositories.get(decider.streamType);
     if (!found) {
-      found = new AggregateRepository(store, decider, { snapshotEvery: config.snapshotEvery });
+      found = new AggregateRepository(store, decider, { snapshotEvery: config.snapshotEvery, ...(uncached.has(decider.streamType) ? { cacheSize: 0 } : {}) });
       repositories.set(decider.streamType, found);
     } else if (found.decider !== decider) {
       throw new Error(`Two deciders for stream type ${decider.streamType}`);
@@ -134,7 +162,7 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     config,
     store,
     modules,
-    catalog: catalogOf(modules),
+    catalog,
     projections,
     readModels: store.client,
     commands,
@@ -143,10 +171,12 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
     log,
     metrics,
     tracer,
+    privacy,
     close: async () => {
       unsubscribe();
       await tailer.stop();
       await store.close();
+      await privacy.close();
     },
   }, tracer);
 }

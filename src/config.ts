@@ -58,6 +58,35 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** READY_MAX_PROJECTION_LAG: /readyz fails when a read model is further than this many events behind the log. Default 1000. */
   readonly readyMaxProjectionLag: number;
+  /**
+   * LEDGER_MASTER_KEY (and LEDGER_MASTER_KEY_PREVIOUS): the master key that wraps every person's data key,
+   * 64 hex digits. The server requires it on PostgreSQL (src/privacy/index.ts); on SQLite, left out, a key
+   * file next to the database is used (made on first start). Undefined here means "not given": tools that
+   * never open personal data (migrations, backups, read-model rebuilds) run without it.
+   */
+  readonly masterKey: { readonly current: Buffer; readonly previous: readonly Buffer[] } | undefined;
+  /** DATA_KEY_CACHE_SIZE: people's data keys each process keeps unwrapped in memory. Default 10000. */
+  readonly dataKeyCacheSize: number;
+}
+
+/** The documented form of LEDGER_MASTER_KEY. */
+export const MASTER_KEY_HELP = '64 hex digits (32 random bytes, e.g. from `openssl rand -hex 32`)';
+
+function masterKey(env: Env): Config['masterKey'] {
+  const parse = (name: string, raw: string): Buffer => {
+    if (!/^[0-9a-fA-F]{64}$/.test(raw.trim())) throw new ConfigError(name, `must be ${MASTER_KEY_HELP}`);
+    return Buffer.from(raw.trim(), 'hex');
+  };
+  const raw = env.LEDGER_MASTER_KEY;
+  if (raw === undefined || raw === '') {
+    if (env.LEDGER_MASTER_KEY_PREVIOUS) throw new ConfigError('LEDGER_MASTER_KEY_PREVIOUS', 'needs LEDGER_MASTER_KEY');
+    return undefined;
+  }
+  const previous = (env.LEDGER_MASTER_KEY_PREVIOUS ?? '')
+    .split(',')
+    .filter((entry) => entry.trim() !== '')
+    .map((entry) => parse('LEDGER_MASTER_KEY_PREVIOUS', entry));
+  return { current: parse('LEDGER_MASTER_KEY', raw), previous };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -218,5 +247,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: boolean(env, 'GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
     logLevel,
     readyMaxProjectionLag: integer(env, 'READY_MAX_PROJECTION_LAG', 1000, 0, 1_000_000_000),
+    masterKey: masterKey(env),
+    dataKeyCacheSize: integer(env, 'DATA_KEY_CACHE_SIZE', 10_000, 1, 10_000_000),
   };
 }

@@ -8,7 +8,7 @@
  */
 import type { App } from './app.js';
 import type { Decider } from './domain/decider.js';
-import type { EventTypeDefinition } from './domain/event-types.js';
+import type { EventTypeDefinition, PersonalFields } from './domain/event-types.js';
 import type { InlineProjection } from './eventstore/types.js';
 import type { Resolvers } from './graphql/generated/resolvers-types.js';
 
@@ -43,6 +43,11 @@ export interface AggregateModule {
    * explorer shows for any stream). Defaults to the snapshot encoding.
    */
   stateView?(state: any): unknown;
+  /**
+   * The personal fields of this module's snapshots (`toSnapshot` output) and
+   * whose they are: stored sealed like the personal fields of its events.
+   */
+  readonly personalSnapshot?: PersonalFields;
 }
 
 /** Checks a list of modules once at start: one module per stream type and per event type, codes well formed. */

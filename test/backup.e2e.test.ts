@@ -4,9 +4,13 @@
  * consistent moment (the read models and checkpoints agree with its log);
  * restored and started, a server serves the same head, the same log up to
  * it, and the same state of every stream as the source had at that head.
+ * The master key stays reachable but apart: a SQLite backup comes with its
+ * key file beside it (FILE.master-key, 0600), restored next to the database
+ * so people's names read back; PostgreSQL's is LEDGER_MASTER_KEY, never in
+ * the dump.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +21,8 @@ import { modules } from '../src/modules.js';
 import { formatMoney } from '../src/domain/money.js';
 import { summarizeLog } from '../src/eventstore/log-summary.js';
 import { compareStates } from '../src/cli/copy-log.js';
-import { startTestServer } from './helpers/app.js';
+import { keyFileOf } from '../src/privacy/index.js';
+import { masterKeyEnv, masterKeyHexOf, startTestServer } from './helpers/app.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { until } from './helpers/deadline.js';
 import { ok } from './helpers/graphql.js';
@@ -27,7 +32,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(script: string, args: string[], env: Record<string, string>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', LEDGER_MASTER_KEY: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -76,7 +81,7 @@ describe.each(backends)('online backup and restore drill, on %s', (backend) => {
         }
       });
       await until('deposits under way', () => acknowledged > 50);
-      const backup = await cli('src/cli/backup.ts', ['--out', file], { DATABASE_URL: db.url });
+      const backup = await cli('src/cli/backup.ts', ['--out', file], { DATABASE_URL: db.url, ...masterKeyEnv(db.url) });
       const during = acknowledged;
       await until('more deposits after the backup', () => acknowledged > during + 50);
       stopping = true;
@@ -86,6 +91,16 @@ describe.each(backends)('online backup and restore drill, on %s', (backend) => {
       head = BigInt(/up to position (\d+)/.exec(backup.stdout)![1]!);
       expect(head).toBeGreaterThan(61n);
       expect(head).toBeLessThan(await app.store.headPosition());
+      if (backend === 'sqlite') {
+        // The key file beside the backup, never inside it, and the operator told to keep it apart.
+        expect(backup.stdout).toMatch(/Master key file written to .*backup\.db\.master-key \(mode 0600\).*Store it apart from the backup/);
+        expect(statSync(`${file}.master-key`).mode & 0o777).toBe(0o600);
+        expect(readFileSync(`${file}.master-key`, 'utf8')).toContain(masterKeyHexOf(db.url));
+        expect(readFileSync(file).includes(Buffer.from(masterKeyHexOf(db.url)))).toBe(false);
+      } else {
+        expect(backup.stdout).toMatch(/The master key is not in the backup: it is LEDGER_MASTER_KEY.*Store it apart from the backup/);
+        expect(existsSync(`${file}.master-key`)).toBe(false);
+      }
 
       // Restore: SQLite, the file put in place of a database; PostgreSQL, pg_restore into an empty database.
       let restoredUrl: string;
@@ -94,6 +109,9 @@ describe.each(backends)('online backup and restore drill, on %s', (backend) => {
         copyFileSync(file, join(place, 'ledger.db'));
         restoredUrl = `file:${join(place, 'ledger.db')}`;
         restored = { backend, url: restoredUrl, drop: async () => rmSync(place, { recursive: true, force: true }) };
+        // Without its key file the server refuses to start, and says which file to put where.
+        await expect(startTestServer(restoredUrl)).rejects.toThrow(/master key file .*ledger\.db\.master-key is missing .*: copy the key file of its backup \(FILE\.master-key/);
+        copyFileSync(`${file}.master-key`, keyFileOf(restoredUrl));
       } else {
         restored = await createDatabase('postgresql');
         restoredUrl = restored.url;
@@ -119,8 +137,10 @@ describe.each(backends)('online backup and restore drill, on %s', (backend) => {
         expect(mismatches).toEqual([]);
         expect(compared).toEqual({ User: 1, BankAccount: 10 });
         // And it serves.
-        const answer = await ok(drill.server.url, '{ account(id: "acc-0") { balance } }');
+        const answer = await ok(drill.server.url, '{ account(id: "acc-0") { balance owner { name email } } }');
         expect(answer.account.balance).toBe(formatMoney(restoredBalances.folded['acc-0']!));
+        // People's data reads back: the restored key opens the restored data keys.
+        expect(answer.account.owner).toEqual({ name: 'Owner', email: 'owner@example.com' });
       } finally {
         await drill.server.close();
       }

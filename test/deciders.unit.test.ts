@@ -93,4 +93,14 @@ describe('User decider', () => {
     user([registered]).when({ type: 'UpdateUser', userId: 'u' }).thenFails('BAD_USER_INPUT');
     user([]).when({ type: 'UpdateUser', userId: 'u', name: 'X' }).thenFails('NOT_FOUND');
   });
+  const forgotten = { type: 'user_forgotten' as const, data: { userId: 'u' } };
+  it('forgets a user once; forgetting again records nothing', () => {
+    user([registered]).when({ type: 'ForgetUser', userId: 'u' }).then([forgotten]);
+    user([registered, forgotten]).when({ type: 'ForgetUser', userId: 'u' }).then([]);
+    user([]).when({ type: 'ForgetUser', userId: 'u' }).thenFails('NOT_FOUND');
+  });
+  it('lets a forgotten user change nothing, and never gives their id again', () => {
+    user([registered, forgotten]).when({ type: 'UpdateUser', userId: 'u', name: 'Back' }).thenFails('FORGOTTEN');
+    user([registered, forgotten]).when({ type: 'RegisterUser', userId: 'u', email: 'a@b.co', name: 'Ann' }).thenFails('ALREADY_EXISTS');
+  });
 });

@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../src/server/http.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { gql, ok } from './helpers/graphql.js';
 import { connectRaw } from './helpers/ws.js';
+import { masterKeyEnv } from './helpers/app.js';
 
 const WRITERS = 4;
 const EACH = 100;
@@ -25,7 +26,7 @@ describe.each(backends)('default configuration on %s', (backend) => {
   beforeAll(async () => {
     db = await createDatabase(backend);
     // Nothing but the database and a free port: every limit at its default.
-    app = await createApp(loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent' }), modules);
+    app = await createApp(loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', ...masterKeyEnv(db.url) }), modules);
     server = await startServer(app, { port: 0, host: app.config.host });
     await ok(server.url, `mutation { registerUser(input: {userId: "bulk", email: "bulk@example.com", name: "Bulk"}) { user { id } } }`);
     for (let w = 0; w < WRITERS; w++) await ok(server.url, `mutation($id: ID!) { openAccount(input: {accountId: $id, ownerId: "bulk"}) { account { id } } }`, { id: `bulk-${w}` });

@@ -88,9 +88,22 @@ describe('EventCatalog', () => {
   it('holds every shipped event type once, each reading its own examples', () => {
     const shipped = catalogOf(modules);
     expect(shipped.definitions.map((definition) => definition.type).sort()).toEqual([
-      'account_closed', 'account_created', 'money_deposited', 'money_transferred_in', 'money_transferred_out', 'money_withdrawn', 'user_registered', 'user_updated',
+      'account_closed', 'account_created', 'money_deposited', 'money_transferred_in', 'money_transferred_out', 'money_withdrawn', 'user_forgotten', 'user_registered', 'user_updated',
     ]);
+    // Personal data is declared where it is written, with whose it is.
+    expect(shipped.personalOf('user_registered')).toEqual({ subject: 'userId', fields: ['email', 'name'] });
+    expect(shipped.personalOf('money_deposited')).toBeUndefined();
+    expect(shipped.forgetsOf('user_forgotten')).toBe('userId');
+    expect(() => shipped.check('User', 'user_forgotten', { userId: 'u' })).not.toThrow();
     expect(() => new EventCatalog([Evolving, Evolving])).toThrow(/defined twice/);
     expect(shipped.upcast('money_deposited', 1, { accountId: 'a', amount: '1.00' })).toEqual({ accountId: 'a', amount: '1.00', reference: null });
+  });
+});
+
+describe('personal fields in event definitions', () => {
+  it('refuses a subject that is itself declared personal (it names whose key to use)', () => {
+    expect(() =>
+      defineEvent({ type: 'noted', streamType: 'Thing', description: 'x', schema: z.strictObject({ who: z.string(), note: z.string() }), personal: { subject: 'who', fields: ['who', 'note'] } }),
+    ).toThrow(/cannot itself be personal/);
   });
 });

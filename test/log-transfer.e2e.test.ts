@@ -20,7 +20,8 @@ import { importLog, TargetNotEmptyError, verifyLogFile } from '../src/eventstore
 import { readLogFile, writeLogFile } from '../src/eventstore/log-file-io.js';
 import { openRawDatabase } from '../src/eventstore/raw-database.js';
 import { openEventStore } from '../src/eventstore/open.js';
-import { startTestServer, testConfig } from './helpers/app.js';
+import { personalDataRecords } from '../src/privacy/log-records.js';
+import { masterKeyHexOf, startTestServer, testConfig } from './helpers/app.js';
 import { ok } from './helpers/graphql.js';
 import { backends, createDatabase, type Backend, type TestDatabase } from './helpers/databases.js';
 import { until } from './helpers/deadline.js';
@@ -47,7 +48,7 @@ async function seed(app: App): Promise<void> {
 async function exportTo(url: string, file: string): Promise<string[]> {
   const db = await openRawDatabase(url);
   try {
-    await writeLogFile(file, exportLog(db));
+    await writeLogFile(file, exportLog(db, { sections: personalDataRecords }));
   } finally {
     await db.close();
   }
@@ -94,15 +95,16 @@ describe.each(pairs)('log export and import, %s -> %s', (from, to) => {
     const file = join(dir, `${from}-${to}.ndjson`);
     const exported = await exportTo(source.url, file);
     const header = JSON.parse(exported[0]!);
-    expect(header).toMatchObject({ kind: 'header', format: 'ledger-log', formatVersion: 1, head: (await app.store.headPosition()).toString() });
+    expect(header).toMatchObject({ kind: 'header', format: 'ledger-log', formatVersion: 2, head: (await app.store.headPosition()).toString() });
     expect(header.counts.snapshots).toBeGreaterThan(0);
+    expect(header.counts).toMatchObject({ dataKeys: 2, forgetEpochRecords: 1 });
     expect(header.counts.commands).toBeGreaterThan(30);
     expect(JSON.parse(exported.at(-1)!)).toMatchObject({ kind: 'trailer', counts: header.counts });
 
-    await verifyLogFile(readLogFile(file));
+    await verifyLogFile(readLogFile(file), { sections: personalDataRecords });
     const db = await openRawDatabase(target.url);
     try {
-      const result = await importLog(db, readLogFile(file));
+      const result = await importLog(db, readLogFile(file), { sections: personalDataRecords });
       expect(result.written).toEqual(header.counts);
     } finally {
       await db.close();
@@ -111,8 +113,8 @@ describe.each(pairs)('log export and import, %s -> %s', (from, to) => {
     const again = await exportTo(target.url, join(dir, `${from}-${to}-again.ndjson`));
     expect(again.slice(1)).toEqual(exported.slice(1));
 
-    // A server on the target builds its read models and answers as the source does.
-    const moved = await createApp(testConfig(target.url, { SNAPSHOT_EVERY: '3' }), modules);
+    // A server on the target (with the source's master key) builds its read models and answers as the source does.
+    const moved = await createApp(testConfig(target.url, { SNAPSHOT_EVERY: '3', LEDGER_MASTER_KEY: masterKeyHexOf(source.url) }), modules);
     try {
       await until('read models built on the target', async () => (await moved.store.projectionCheckpoint('accounts')) === BigInt(header.head) && (await moved.store.projectionCheckpoint('account_summaries')) === BigInt(header.head));
       expect(await answers(moved)).toEqual(await answers(app));
@@ -132,15 +134,18 @@ describe.each(pairs)('log export and import, %s -> %s', (from, to) => {
     const lines = await exportTo(source.url, file);
     const db = await openRawDatabase(target.url);
     try {
-      await expect(importLog(db, readLogFile(file))).rejects.toThrow(TargetNotEmptyError);
+      await expect(importLog(db, readLogFile(file), { sections: personalDataRecords })).rejects.toThrow(TargetNotEmptyError);
     } finally {
       await db.close();
     }
     const damaged = join(dir, `${from}-${to}-damaged.ndjson`);
     writeFileSync(damaged, lines.map((line, i) => (i === 3 ? line.replace('"version":', '"version": ') : line)).join('\n') + '\n');
-    await expect(verifyLogFile(readLogFile(damaged))).rejects.toThrow(/checksum/);
+    await expect(verifyLogFile(readLogFile(damaged), { sections: personalDataRecords })).rejects.toThrow(/checksum/);
+    // A data key changed on the way (the trailer's checksum covers the key records too).
+    writeFileSync(damaged, lines.map((line) => (line.includes('"kind":"dataKey"') ? line.replace('"subjectId":"ann"', '"subjectId":"anna"') : line)).join('\n') + '\n');
+    await expect(verifyLogFile(readLogFile(damaged), { sections: personalDataRecords })).rejects.toThrow(/checksum of the file/);
     writeFileSync(damaged, lines.slice(0, -3).join('\n') + '\n');
-    await expect(verifyLogFile(readLogFile(damaged))).rejects.toThrow(/trailer/);
+    await expect(verifyLogFile(readLogFile(damaged), { sections: personalDataRecords })).rejects.toThrow(/trailer/);
   });
 });
 
@@ -250,8 +255,9 @@ describe.each(copyPairs)('log:copy %s -> %s', (from, to) => {
     const { app, server } = await startTestServer(source.url, { SNAPSHOT_EVERY: '3' });
     try {
       await seed(app);
-      // The source keeps serving (reads) while it is copied.
-      const copied = await run('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], {}).exited;
+      // The source keeps serving (reads) while it is copied. A PostgreSQL target needs the source's master key.
+      const key: Record<string, string> = to === 'postgresql' ? { LEDGER_MASTER_KEY: masterKeyHexOf(source.url) } : {};
+      const copied = await run('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], key).exited;
       expect(copied.stderr).toMatch(/Verified: \d+ events up to position \d+ copied at \d+ events\/s/);
       expect(copied.code).toBe(0);
       const report = JSON.parse(copied.stdout);
@@ -261,8 +267,9 @@ describe.each(copyPairs)('log:copy %s -> %s', (from, to) => {
       expect(Object.keys(report.source.streamTypes).sort()).toEqual(['BankAccount', 'User']);
       expect(report.streamsCompared).toEqual({ User: 2, BankAccount: 3 });
       expect(report.readModels.accounts).toEqual({ source: 3, target: 3 });
+      expect(report.dataKeys).toEqual({ source: { keys: 2, tombstones: 0 }, target: { keys: 2, tombstones: 0 } });
 
-      const moved = await startTestServer(target.url, { SNAPSHOT_EVERY: '3' });
+      const moved = await startTestServer(target.url, { SNAPSHOT_EVERY: '3', ...key });
       try {
         expect(await httpAnswers(moved.server.url)).toEqual(await httpAnswers(server.url));
       } finally {

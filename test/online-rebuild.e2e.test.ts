@@ -17,7 +17,7 @@ import { modules } from '../src/modules.js';
 import { defineEvent } from '../src/domain/event-types.js';
 import { openEventStore } from '../src/eventstore/open.js';
 import { startServer, type RunningServer } from '../src/server/http.js';
-import { testConfig } from './helpers/app.js';
+import { masterKeyEnv, testConfig } from './helpers/app.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { until } from './helpers/deadline.js';
 import { connect } from './helpers/raw-sql.js';
@@ -247,7 +247,7 @@ describe.each(backends)('online read-model rebuilds, on %s', (backend) => {
       }
       // The CLI, beside nothing else: the account read models from the old events.
       const output = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/rebuild-projections.ts'], { env: { ...process.env, DATABASE_URL: fresh.url, LOG_LEVEL: 'silent' } });
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/rebuild-projections.ts'], { env: { ...process.env, DATABASE_URL: fresh.url, LOG_LEVEL: 'silent', ...masterKeyEnv(fresh.url, process.env) } });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -7,7 +7,7 @@
  * owner's events. The policy knows no aggregate: modules declare ownership.
  */
 import DataLoader from 'dataloader';
-import { DomainError, ErrorCode, badInput } from '../domain/errors.js';
+import { DomainError, ErrorCode, badInput, forgotten } from '../domain/errors.js';
 import { defineLoader, type GraphQLContext } from '../graphql/context.js';
 import { isUnrestricted } from './principal.js';
 
@@ -34,6 +34,20 @@ const streamOwners = defineLoader(
     }),
 );
 
+/** Whether each user id was forgotten (their data key destroyed): one look-up per request for all of them. */
+const forgottenUsers = defineLoader(
+  ({ app }) =>
+    new DataLoader<string, boolean>(async (ids) => {
+      const keys = await app.privacy.keys.forRead(new Set(ids));
+      return ids.map((id) => keys.get(id) === 'forgotten');
+    }),
+);
+
+/** After `userId` was forgotten within this operation: its later fields see them as forgotten (the loader had answered "not forgotten"). */
+export function forgottenInOperation(context: GraphQLContext, userId: string): void {
+  forgottenUsers(context).clear(userId).prime(userId, true);
+}
+
 /** Registering or updating `userId`, or acting for them: only that user. */
 export function requireSelf(context: GraphQLContext, userId: string): void {
   const { principal } = context;
@@ -49,6 +63,11 @@ export function requireSelf(context: GraphQLContext, userId: string): void {
  * owner's stream answer the same, so ids of other owners cannot be probed.
  */
 export async function requireStreamAccess(context: GraphQLContext, streamId: string): Promise<void> {
+  const { principal } = context;
+  // A forgotten person can no longer act, on any stream (an admin still can, on their accounts).
+  if (!isUnrestricted(principal) && principal.kind === 'user' && (await forgottenUsers(context).load(principal.userId))) {
+    throw forgotten('This user was forgotten and can no longer act');
+  }
   if (await mayAccessStream(context, streamId)) return;
   throw refuse(context, 'This stream belongs to another user');
 }

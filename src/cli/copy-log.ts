@@ -5,9 +5,16 @@
  * verification of the target against the source as of the copied head:
  * counts, head, checksums (the whole log and per stream type), every
  * stream's state folded by its module's decider on both sides (an account's
- * balance included, whatever the modules are), and the read models' row
- * counts. Nothing here names an aggregate.
+ * balance included, whatever the modules are), the read models' row counts
+ * and people's data keys (keys and tombstones). Nothing here names an
+ * aggregate.
+ *
+ * People's data keys move with the log, still wrapped: before the target is
+ * touched, its master key must be one that opens them (src/privacy/
+ * target-master-key.ts); a SQLite target with no master key of its own gets
+ * the SQLite source's key file.
  */
+import { existsSync } from 'node:fs';
 import { storeOptionsOf } from '../app.js';
 import { AggregateRepository } from '../commands/repository.js';
 import type { AggregateModule } from '../module.js';
@@ -18,6 +25,9 @@ import { openEventStore } from '../eventstore/open.js';
 import type { PrismaEventStore } from '../eventstore/prisma-store.js';
 import { openRawDatabase } from '../eventstore/raw-database.js';
 import { toNumber } from '../eventstore/sql.js';
+import { keyFileOf } from '../privacy/index.js';
+import { keyCounts, personalDataRecords, wrappingKeyIds } from '../privacy/log-records.js';
+import { installKeyFile, planTargetMasterKey, sourceKeyHint } from '../privacy/target-master-key.js';
 
 export interface CopyReport {
   readonly head: string;
@@ -29,6 +39,8 @@ export interface CopyReport {
   readonly streamsCompared: Record<string, number>;
   /** Rows of each read-model table on both sides. */
   readonly readModels: Record<string, { source: number; target: number }>;
+  /** People's data keys (wrapped) and tombstones (people forgotten) on both sides. */
+  readonly dataKeys: { source: { keys: number; tombstones: number }; target: { keys: number; tombstones: number } };
   /** Every difference found; empty when the copy is verified. */
   readonly mismatches: string[];
 }
@@ -65,22 +77,48 @@ export async function compareStates(source: PrismaEventStore, target: PrismaEven
   return compared;
 }
 
-export async function copyLog(from: string, to: string, modules: readonly AggregateModule[], progress: (message: string) => void = () => undefined): Promise<CopyReport> {
+/** Checks the target's master key against the source's wrapped keys (nothing written on the target yet); copies a key file if one is needed. */
+async function prepareMasterKey(source: Awaited<ReturnType<typeof openRawDatabase>>, to: string, env: Readonly<Record<string, string | undefined>>, progress: (message: string) => void) {
+  const sourceKeyFile = source.dialect === 'sqlite' ? keyFileOf(source.url) : undefined;
+  const plan = planTargetMasterKey({
+    targetUrl: to,
+    wrappedBy: await wrappingKeyIds(source.sql),
+    env,
+    ...(sourceKeyFile !== undefined && existsSync(sourceKeyFile) ? { keyFile: { path: sourceKeyFile, explicit: false } } : {}),
+    sourceHint: sourceKeyHint({ dialect: source.dialect, database: source.url }),
+  });
+  if (plan.install) {
+    installKeyFile(plan.install.from, plan.install.to);
+    progress(`copied the master key file ${plan.install.from} to ${plan.install.to} (mode 0600): back it up apart from the database`);
+  }
+}
+
+export async function copyLog(
+  from: string,
+  to: string,
+  modules: readonly AggregateModule[],
+  progress: (message: string) => void = () => undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<CopyReport> {
   const mismatches: string[] = [];
   const started = Date.now();
   const source = await openRawDatabase(from);
-  const target = await openRawDatabase(to);
   let head: bigint;
   try {
-    progress('copying the log');
-    async function* lines() {
-      for await (const line of exportLog(source)) yield line.slice(0, -1);
+    await prepareMasterKey(source, to, env, progress);
+    const target = await openRawDatabase(to);
+    try {
+      progress('copying the log');
+      async function* lines() {
+        for await (const line of exportLog(source, { sections: personalDataRecords })) yield line.slice(0, -1);
+      }
+      const result = await importLog(target, lines(), { sections: personalDataRecords });
+      head = BigInt(result.header.head);
+    } finally {
+      await target.close();
     }
-    const result = await importLog(target, lines());
-    head = BigInt(result.header.head);
   } finally {
     await source.close();
-    await target.close();
   }
   const copied = Date.now();
   progress(`copied up to position ${head}; rebuilding the read models on the target`);
@@ -105,6 +143,11 @@ export async function copyLog(from: string, to: string, modules: readonly Aggreg
       // The source's read models may have moved on if it kept taking writes.
       if (sourceHead === head && readModels[table].source !== readModels[table].target) mismatches.push(`read model table ${table}: ${readModels[table].source} rows on the source, ${readModels[table].target} on the target`);
     }
+    const dataKeys = { source: await keyCounts(sourceStore.reader), target: await keyCounts(targetStore.reader) };
+    // Keys are not bounded by the head: a source that kept registering people may hold more.
+    if (sourceHead === head && json(dataKeys.source) !== json(dataKeys.target)) {
+      mismatches.push(`people's data keys: ${dataKeys.source.keys} keys and ${dataKeys.source.tombstones} tombstones on the source, ${dataKeys.target.keys} and ${dataKeys.target.tombstones} on the target`);
+    }
     const done = Date.now();
     const seconds = { copy: (copied - started) / 1000, rebuild: (rebuilt - copied) / 1000, verify: (done - rebuilt) / 1000 };
     return {
@@ -115,6 +158,7 @@ export async function copyLog(from: string, to: string, modules: readonly Aggreg
       target: targetSummary,
       streamsCompared,
       readModels,
+      dataKeys,
       mismatches,
     };
   } finally {

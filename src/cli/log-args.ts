@@ -1,3 +1,5 @@
+import { loadConfig } from '../config.js';
+
 /** Command-line options of the log tools: `--name value` pairs and bare flags. */
 export function parseArgs(argv: readonly string[], known: { values: readonly string[]; flags?: readonly string[] }): Map<string, string | true> {
   const options = new Map<string, string | true>();
@@ -24,4 +26,16 @@ export function required(options: Map<string, string | true>, name: string, what
   const value = options.get(name);
   if (typeof value !== 'string') usage(`--${name} ${what} is required`);
   return value;
+}
+
+/**
+ * The database a tool works on: --database, else DATABASE_URL, else the
+ * server's default. Read without the rest of the server's configuration: a
+ * tool that moves a log needs no master key to read one (an import checks
+ * the target's own, see src/privacy/target-master-key.ts).
+ */
+export function databaseOf(options: Map<string, string | true>): string {
+  const given = options.get('database');
+  if (typeof given === 'string') return given;
+  return process.env.DATABASE_URL || loadConfig({ ...process.env, DATABASE_URL: undefined, LEDGER_MASTER_KEY: undefined, LEDGER_MASTER_KEY_PREVIOUS: undefined }).databaseUrl;
 }

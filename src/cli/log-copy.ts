@@ -1,7 +1,10 @@
 /**
  * `npm run log:copy -- --from URL --to URL`: copies the whole log of one
  * database into an empty other (SQLite or PostgreSQL, either way), rebuilds
- * the read models there and verifies the copy (see copy-log.ts). Prints the
+ * the read models there and verifies the copy (see copy-log.ts). People's
+ * data keys go with it, wrapped: the target's master key must be the
+ * source's (LEDGER_MASTER_KEY; a SQLite target with none gets the SQLite
+ * source's key file), checked before the target is touched. Prints the
  * verification report as JSON; exits 1 when anything differs.
  */
 import { modules } from '../modules.js';
@@ -18,7 +21,7 @@ try {
     console.error(`NOT VERIFIED: ${report.mismatches.length} difference(s), see "mismatches"`);
     process.exitCode = 1;
   } else {
-    console.error(`Verified: ${report.target.counts.events} events up to position ${report.head} copied at ${report.eventsPerSecond} events/s; every stream's state and read-model count agree.`);
+    console.error(`Verified: ${report.target.counts.events} events up to position ${report.head} copied at ${report.eventsPerSecond} events/s; every stream's state, read-model count and people's data keys agree.`);
   }
 } catch (error) {
   console.error(`Copy failed: ${error instanceof Error ? error.message : String(error)}`);

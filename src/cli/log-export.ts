@@ -2,24 +2,26 @@
  * `npm run log:export -- --out FILE [--gzip] [--database URL]`: writes the
  * whole log of DATABASE_URL (or --database) to FILE as NDJSON (gzip when FILE
  * ends in .gz or with --gzip): see src/eventstore/log-file.ts. Safe while
- * servers run: the file holds the log up to the head read first.
+ * servers run: the file holds the log up to the head read first, then
+ * people's data keys as stored (wrapped by the master key, never in clear:
+ * src/privacy/log-records.ts). The master key is not in the file.
  */
-import { loadConfig } from '../config.js';
 import { exportLog } from '../eventstore/log-export.js';
 import { writeLogFile } from '../eventstore/log-file-io.js';
 import { openRawDatabase } from '../eventstore/raw-database.js';
-import { parseArgs, required } from './log-args.js';
+import { personalDataRecords } from '../privacy/log-records.js';
+import { databaseOf, parseArgs, required } from './log-args.js';
 
 const options = parseArgs(process.argv.slice(2), { values: ['out', 'database'], flags: ['gzip'] });
 const out = required(options, 'out', 'FILE');
-const url = (options.get('database') as string | undefined) ?? loadConfig().databaseUrl;
+const url = databaseOf(options);
 const started = Date.now();
 const source = await openRawDatabase(url);
 try {
   let header = '';
   let trailer = '';
   async function* lines() {
-    for await (const line of exportLog(source)) {
+    for await (const line of exportLog(source, { sections: personalDataRecords })) {
       if (!header) header = line;
       trailer = line;
       yield line;
@@ -29,8 +31,9 @@ try {
   const { head, counts } = JSON.parse(header) as { head: string; counts: Record<string, number> };
   const seconds = (Date.now() - started) / 1000;
   console.log(
-    `Exported ${counts.events} events (head ${head}), ${counts.snapshots} snapshots, ${counts.commands} command ids to ${out} in ${seconds.toFixed(1)} s; ${(JSON.parse(trailer) as { eventsChecksum: string }).eventsChecksum}`,
+    `Exported ${counts.events} events (head ${head}), ${counts.snapshots} snapshots, ${counts.commands} command ids, ${counts.dataKeys} data keys (wrapped) to ${out} in ${seconds.toFixed(1)} s; ${(JSON.parse(trailer) as { eventsChecksum: string }).eventsChecksum}`,
   );
+  if ((counts.dataKeys ?? 0) > 0) console.log('The data keys open only with the same master key: the target needs it (LEDGER_MASTER_KEY, or this database\'s key file; see README, Export and import of the log).');
 } finally {
   await source.close();
 }

@@ -1,35 +1,57 @@
 /**
- * `npm run log:import -- --in FILE [--database URL]`: fills the empty database
- * DATABASE_URL (or --database; SQLite or PostgreSQL, migrated first) from a
- * log file. The file is checked whole first (checksums, counts), then
- * imported in batches. Run it again after an interruption: it resumes. Read
- * models are rebuilt by the first server start on the database (online).
+ * `npm run log:import -- --in FILE [--database URL] [--master-key-file PATH]`:
+ * fills the empty database DATABASE_URL (or --database; SQLite or
+ * PostgreSQL, migrated first) from a log file. The file is checked whole
+ * first (checksums, counts), then the target's master key (it must open the
+ * people's data keys in the file; see src/privacy/target-master-key.ts), both
+ * before anything is written; then it is imported in batches. Run it again
+ * after an interruption: it resumes. Read models are rebuilt by the first
+ * server start on the database (online).
+ *
+ * --master-key-file PATH: the source's key file, for a SQLite target with
+ * neither LEDGER_MASTER_KEY nor a key file of its own: copied next to the
+ * target (`<database>.master-key`, mode 0600) before the import writes.
  */
-import { loadConfig } from '../config.js';
 import { importLog, verifyLogFile } from '../eventstore/log-import.js';
 import { readLogFile } from '../eventstore/log-file-io.js';
 import { openRawDatabase } from '../eventstore/raw-database.js';
-import { parseArgs, required } from './log-args.js';
+import { personalDataRecords, wrappingKeyCollector } from '../privacy/log-records.js';
+import { installKeyFile, planTargetMasterKey, sourceKeyHint } from '../privacy/target-master-key.js';
+import { databaseOf, parseArgs, required } from './log-args.js';
 
-const options = parseArgs(process.argv.slice(2), { values: ['in', 'database'] });
+const options = parseArgs(process.argv.slice(2), { values: ['in', 'database', 'master-key-file'] });
 const file = required(options, 'in', 'FILE');
-const url = (options.get('database') as string | undefined) ?? loadConfig().databaseUrl;
+const url = databaseOf(options);
+const keyFile = options.get('master-key-file');
 const started = Date.now();
 try {
-  await verifyLogFile(readLogFile(file));
+  const wrapping = wrappingKeyCollector();
+  const header = await verifyLogFile(readLogFile(file), { sections: personalDataRecords, visit: wrapping.visit });
+  const plan = planTargetMasterKey({
+    targetUrl: url,
+    wrappedBy: wrapping.ids(),
+    env: process.env,
+    ...(typeof keyFile === 'string' ? { keyFile: { path: keyFile, explicit: true } } : {}),
+    sourceHint: sourceKeyHint(header.source),
+  });
+  if (plan.install) {
+    installKeyFile(plan.install.from, plan.install.to);
+    console.log(`Copied the master key file ${plan.install.from} to ${plan.install.to} (mode 0600): back it up apart from the database.`);
+  }
 } catch (error) {
   console.error(`Not imported: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
 const target = await openRawDatabase(url);
 try {
-  const result = await importLog(target, readLogFile(file));
+  const result = await importLog(target, readLogFile(file), { sections: personalDataRecords });
   const seconds = (Date.now() - started) / 1000;
   if (result.alreadyComplete) console.log(`Export ${result.header.exportId} was already imported into this database: nothing to do.`);
   else {
     const resumed = result.resumedAfter > 0n ? ` (resumed after position ${result.resumedAfter})` : '';
+    const keys = result.header.formatVersion < 2 ? ' (a version 1 file: no data keys in it)' : `, ${result.written.dataKeys ?? 0} data keys`;
     console.log(
-      `Imported ${result.written.events} events${resumed}, ${result.written.snapshots} snapshots, ${result.written.commands} command ids; head ${result.header.head}; in ${seconds.toFixed(1)} s. Read models are built when a server starts on it.`,
+      `Imported ${result.written.events} events${resumed}, ${result.written.snapshots} snapshots, ${result.written.commands} command ids${keys}; head ${result.header.head}; in ${seconds.toFixed(1)} s. Read models are built when a server starts on it.`,
     );
   }
 } catch (error) {

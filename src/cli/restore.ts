@@ -2,7 +2,9 @@
  * `npm run db:restore -- --in FILE --database URL`: restores a `db:backup`
  * of PostgreSQL (a pg_dump archive) into the empty database URL. A SQLite
  * backup is a database file: stop the server, put the file in place of the
- * database (removing its -wal and -shm files), start the server.
+ * database (removing its -wal and -shm files) and the backup's key file
+ * (FILE.master-key) beside it as <database>.master-key, start the server.
+ * PostgreSQL servers need the same LEDGER_MASTER_KEY as before.
  */
 import { restorePostgres } from '../eventstore/backup.js';
 import { dialectOf } from '../eventstore/migrate.js';
@@ -12,7 +14,7 @@ const options = parseArgs(process.argv.slice(2), { values: ['in', 'database'] })
 const file = required(options, 'in', 'FILE');
 const url = required(options, 'database', 'URL (an empty PostgreSQL database)');
 if (dialectOf(url) !== 'postgresql') {
-  console.error('A SQLite backup is a database file: stop the server and copy it into place (see README, Backups).');
+  console.error('A SQLite backup is a database file: stop the server, copy it into place and its key file FILE.master-key beside it as <database>.master-key (see README, Backups).');
   process.exit(2);
 }
 try {

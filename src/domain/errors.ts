@@ -13,6 +13,8 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   RateLimited: 'RATE_LIMITED',
   LimitExceeded: 'LIMIT_EXCEEDED',
+  /** The person was forgotten: they can no longer act, and nothing personal can be written for them. */
+  Forgotten: 'FORGOTTEN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -34,6 +36,9 @@ export const notFound = (message: string, details?: Record<string, unknown>) =>
   new DomainError(ErrorCode.NotFound, message, details);
 export const alreadyExists = (message: string, details?: Record<string, unknown>) =>
   new DomainError(ErrorCode.AlreadyExists, message, details);
+
+export const forgotten = (message: string, details?: Record<string, unknown>) =>
+  new DomainError(ErrorCode.Forgotten, message, details);
 
 export class ConcurrencyConflict extends DomainError {
   constructor(

@@ -22,7 +22,25 @@ export interface EventTypeDefinition<Schema extends z.ZodType = z.ZodType, Type 
   /** upcasters[i] turns version i + 1 into version i + 2. */
   readonly upcasters: readonly Upcaster[];
   readonly description: string;
+  /** The fields that are personal data, sealed with their subject's key (see PersonalFields). */
+  readonly personal?: PersonalFields | undefined;
+  /** Names the field whose person this event forgets: their data key is destroyed in the append transaction. */
+  readonly forgets?: string | undefined;
 }
+
+/**
+ * Personal data in an event or a snapshot: `fields` (top-level, string or
+ * null) are stored sealed with the data key of the person whose id is in
+ * `subject`. Everything else stays plain, so replay, projections and the
+ * ledger work without any key; once the person is forgotten the fields read
+ * as null.
+ */
+export interface PersonalFields {
+  readonly subject: string;
+  readonly fields: readonly string[];
+}
+
+type Keys<Schema extends z.ZodType> = Extract<keyof z.infer<Schema>, string>;
 
 export function defineEvent<Type extends string, Schema extends z.ZodType>(definition: {
   type: Type;
@@ -30,8 +48,15 @@ export function defineEvent<Type extends string, Schema extends z.ZodType>(defin
   schema: Schema;
   description: string;
   upcasters?: readonly Upcaster[];
+  /** The personal fields of the data and the field naming whose they are (their subject). */
+  personal?: { subject: Keys<Schema>; fields: readonly Keys<Schema>[] };
+  /** This event forgets the person whose id is in this field (see `forgetUser`). */
+  forgets?: Keys<Schema>;
 }): EventTypeDefinition<Schema, Type> {
   const upcasters = definition.upcasters ?? [];
+  if (definition.personal?.fields.includes(definition.personal.subject)) {
+    throw new Error(`Event type ${definition.type}: the subject ${definition.personal.subject} cannot itself be personal (it names whose key to use)`);
+  }
   return { ...definition, upcasters, version: upcasters.length + 1 };
 }
 
@@ -120,6 +145,16 @@ export class EventCatalog {
     if (result.success) return;
     const issue = result.error.issues[0]!;
     throw new EventSchemaError(type, issue.path.map(String).join('.'), issue.message);
+  }
+
+  /** The personal fields of a type, if it has any. */
+  personalOf(type: string): PersonalFields | undefined {
+    return this.byType.get(type)?.personal;
+  }
+
+  /** The field naming the person an event of this type forgets, if it forgets one. */
+  forgetsOf(type: string): string | undefined {
+    return this.byType.get(type)?.forgets;
   }
 
   /** The JSON Schema of a type's current data. */

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { toDate, toNumber, toBigInt, type Dialect } from './sql.js';
-import { LOG_FORMAT, LOG_FORMAT_VERSION, LogChecksums, describeDatabase, type CommandLine, type EventLine, type LogHeader, type LogLine, type SnapshotLine } from './log-file.js';
+import { LOG_FORMAT, LOG_FORMAT_VERSION, LogChecksums, describeDatabase, type AnyLine, type CommandLine, type EventLine, type LogHeader, type LogSection, type SnapshotLine } from './log-file.js';
 import type { SqlExecutor } from './types.js';
 
 const PAGE = 1000;
@@ -77,8 +77,16 @@ export interface ExportSource {
   readonly sql: SqlExecutor;
 }
 
-/** The log file's lines, each with its newline; `upTo` stops at that position (what an earlier export held). */
-export async function* exportLog(source: ExportSource, options: { upTo?: bigint } = {}): AsyncGenerator<string> {
+export interface ExportOptions {
+  /** Stops at this position (what an earlier export held). */
+  readonly upTo?: bigint;
+  /** Records of other layers written after the command ids (e.g. people's wrapped data keys); none by default. */
+  readonly sections?: readonly LogSection<any>[];
+}
+
+/** The log file's lines, each with its newline. */
+export async function* exportLog(source: ExportSource, options: ExportOptions = {}): AsyncGenerator<string> {
+  const sections = options.sections ?? [];
   const { sql } = source;
   const [headRow] = await sql.query<Row>('SELECT "position" FROM log_head WHERE id = 1');
   const current = headRow ? toBigInt(headRow.position) : 0n;
@@ -90,8 +98,11 @@ export async function* exportLog(source: ExportSource, options: { upTo?: bigint 
             (SELECT COUNT(*) FROM processed_commands WHERE "position" <= ?) AS commands`,
     [head, head, head],
   );
-  const checksums = new LogChecksums();
-  const emit = (line: LogLine) => {
+  // Section records are not bounded by the head: a key made after it is harmless, a tombstone made after it only forgets sooner.
+  const sectionCounts: Record<string, number> = {};
+  for (const section of sections) sectionCounts[section.countName] = await section.count(sql);
+  const checksums = new LogChecksums(sections);
+  const emit = (line: AnyLine) => {
     const text = JSON.stringify(line);
     checksums.add(line, text);
     return `${text}\n`;
@@ -104,7 +115,7 @@ export async function* exportLog(source: ExportSource, options: { upTo?: bigint 
     exportedAt: new Date().toISOString(),
     source: { dialect: source.dialect, database: describeDatabase(source.url) },
     head: head.toString(),
-    counts: { events: toNumber(counts?.events ?? 0), snapshots: toNumber(counts?.snapshots ?? 0), commands: toNumber(counts?.commands ?? 0) },
+    counts: { events: toNumber(counts?.events ?? 0), snapshots: toNumber(counts?.snapshots ?? 0), commands: toNumber(counts?.commands ?? 0), ...sectionCounts },
   };
   // The header names its own export: it is outside the checksums, so two exports of one log end alike.
   yield `${JSON.stringify(header)}\n`;
@@ -144,6 +155,16 @@ export async function* exportLog(source: ExportSource, options: { upTo?: bigint 
     }),
   )) {
     yield emit(commandLine(row));
+  }
+
+  for (const section of sections) {
+    // As many as the header counted (rows made meanwhile wait for the next export).
+    let left = sectionCounts[section.countName] ?? 0;
+    if (left === 0) continue;
+    for await (const line of section.lines(sql)) {
+      yield emit(line);
+      if (--left === 0) break;
+    }
   }
   yield `${JSON.stringify(checksums.trailer())}\n`;
 }

@@ -10,11 +10,29 @@
  * - The checksums and counts of the trailer are checked; a file read twice
  *   (`verifyFirst`) is checked before anything is written. The import is
  *   marked complete only when they match.
+ * - Records of sections (other layers' tables moved with the log, e.g.
+ *   people's wrapped data keys) are written by their section, in the same
+ *   batches; a version 1 file has none and still imports.
  * Values are written exactly as read: positions, versions, timestamps, ids,
  * data and metadata text. Read models are not in the file: they are rebuilt
  * on the target (a server starting on it builds them online).
  */
-import { LogChecksums, LogFileError, checkHeader, parseLine, type CommandLine, type EventLine, type LogHeader, type LogTrailer, type SnapshotLine } from './log-file.js';
+import {
+  LogChecksums,
+  LogFileError,
+  checkHeader,
+  isStoreLine,
+  parseLine,
+  type AnyLine,
+  type CommandLine,
+  type EventLine,
+  type LogCounts,
+  type LogHeader,
+  type LogSection,
+  type LogTrailer,
+  type SectionLine,
+  type SnapshotLine,
+} from './log-file.js';
 import { toBigInt, toNumber } from './sql.js';
 import type { SqlExecutor } from './types.js';
 
@@ -27,8 +45,8 @@ export interface ImportTarget {
 
 export interface ImportResult {
   readonly header: LogHeader;
-  /** Records written by this run (a resumed run skips what the target already held). */
-  readonly written: { events: number; snapshots: number; commands: number };
+  /** Records written by this run, by count name (a resumed run skips the events the target already held). */
+  readonly written: Record<string, number>;
   readonly resumedAfter: bigint;
   /** True when the target already held this whole export (nothing to do). */
   readonly alreadyComplete: boolean;
@@ -50,28 +68,52 @@ async function* numbered(lines: AsyncIterable<string>): AsyncGenerator<{ text: s
   }
 }
 
+const sameCounts = (a: LogCounts, b: LogCounts) => {
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...names].every((name) => (a[name] ?? 0) === (b[name] ?? 0));
+};
+
 function checkTrailer(trailer: LogTrailer | undefined, checksums: LogChecksums, header: LogHeader): void {
   if (!trailer) throw new LogFileError('The log file ends without its trailer (cut short?)');
   const computed = checksums.trailer();
   const { counts } = computed;
-  if (counts.events !== trailer.counts.events || counts.snapshots !== trailer.counts.snapshots || counts.commands !== trailer.counts.commands) {
-    throw new LogFileError(`The log file holds ${JSON.stringify(counts)} but its trailer says ${JSON.stringify(trailer.counts)}`);
-  }
+  if (!sameCounts(counts, trailer.counts)) throw new LogFileError(`The log file holds ${JSON.stringify(counts)} but its trailer says ${JSON.stringify(trailer.counts)}`);
   if (counts.events !== header.counts.events) throw new LogFileError(`The log file holds ${counts.events} events but its header says ${header.counts.events}`);
+  // Section records are counted exactly as the header said (the export stops at its count).
+  for (const [name, count] of Object.entries(header.counts)) {
+    if (name !== 'snapshots' && name !== 'commands' && (counts[name] ?? 0) !== count) throw new LogFileError(`The log file holds ${counts[name] ?? 0} ${name} but its header says ${count}`);
+  }
   if (computed.eventsChecksum !== trailer.eventsChecksum) throw new LogFileError('The checksum of the events does not match the trailer: the file is damaged');
   if (computed.checksum !== trailer.checksum) throw new LogFileError('The checksum of the file does not match the trailer: the file is damaged');
 }
 
-/** Reads a whole file, checking its header, order, counts and checksums (constant memory). */
-export async function verifyLogFile(lines: AsyncIterable<string>): Promise<LogHeader> {
+export interface ImportOptions {
+  /** The sections this reader takes (their records are written by them); a file holding another kind is refused. */
+  readonly sections?: readonly LogSection<any>[];
+}
+
+/** The sections a file of this header may hold: none in version 1. */
+const sectionsOf = (header: LogHeader, options: ImportOptions) => (header.formatVersion < 2 ? [] : (options.sections ?? []));
+
+/** Reads a whole file, checking its header, order, counts and checksums (constant memory); `visit` sees each section record. */
+export async function verifyLogFile(lines: AsyncIterable<string>, options: ImportOptions & { visit?: (line: SectionLine) => void } = {}): Promise<LogHeader> {
   let header: LogHeader | undefined;
   let trailer: LogTrailer | undefined;
-  const checksums = new LogChecksums();
+  let checksums = new LogChecksums();
+  let sections: readonly LogSection<any>[] = [];
   let last = 0n;
   for await (const { text, number } of numbered(lines)) {
-    const line = parseLine(text, number);
+    const line = parseLine(text, number, sections);
     if (!header) {
       header = checkHeader(line);
+      sections = sectionsOf(header, options);
+      checksums = new LogChecksums(sections);
+      continue;
+    }
+    if (!isStoreLine(line)) {
+      if (trailer) throw new LogFileError(`Line ${number} follows the trailer`);
+      options.visit?.(line);
+      checksums.add(line, text);
       continue;
     }
     if (trailer) throw new LogFileError(`Line ${number} follows the trailer`);
@@ -146,41 +188,65 @@ async function prepare(target: ImportTarget, header: LogHeader): Promise<{ after
   return { after: 0n, complete: false };
 }
 
-export async function importLog(target: ImportTarget, lines: AsyncIterable<string>): Promise<ImportResult> {
+export async function importLog(target: ImportTarget, lines: AsyncIterable<string>, options: ImportOptions = {}): Promise<ImportResult> {
   let header: LogHeader | undefined;
   let trailer: LogTrailer | undefined;
   let after = 0n;
   let last = 0n;
-  const checksums = new LogChecksums();
-  const written = { events: 0, snapshots: 0, commands: 0 };
+  let checksums = new LogChecksums();
+  let sections: readonly LogSection<any>[] = [];
+  const written: Record<string, number> = { events: 0, snapshots: 0, commands: 0 };
   let events: EventLine[] = [];
   let snapshots: SnapshotLine[] = [];
   let commands: CommandLine[] = [];
+  /** Section records waiting, in the order they came (a section's batch is written by it). */
+  let others: Array<{ section: LogSection<any>; lines: SectionLine[] }> = [];
+  let pending = 0;
   const flush = async () => {
-    if (events.length + snapshots.length + commands.length === 0) return;
-    const batch = { events, snapshots, commands };
+    if (pending === 0) return;
+    const batch = { events, snapshots, commands, others };
     events = [];
     snapshots = [];
     commands = [];
+    others = [];
+    pending = 0;
     await target.transaction(async (sql) => {
       await insertEvents(sql, batch.events);
       await insertSnapshots(sql, batch.snapshots);
       await insertCommands(sql, batch.commands);
+      for (const { section, lines } of batch.others) await section.write(sql, lines);
     });
-    written.events += batch.events.length;
-    written.snapshots += batch.snapshots.length;
-    written.commands += batch.commands.length;
+    written.events! += batch.events.length;
+    written.snapshots! += batch.snapshots.length;
+    written.commands! += batch.commands.length;
+    for (const { section, lines } of batch.others) written[section.countName] = (written[section.countName] ?? 0) + lines.length;
+  };
+  const addOther = (line: SectionLine) => {
+    const section = sections.find((candidate) => candidate.kind === line.kind)!;
+    const open = others[others.length - 1];
+    if (open?.section === section) open.lines.push(line);
+    else others.push({ section, lines: [line] });
   };
   for await (const { text, number } of numbered(lines)) {
-    const line = parseLine(text, number);
+    const line: AnyLine = parseLine(text, number, sections);
     if (!header) {
       header = checkHeader(line);
+      sections = sectionsOf(header, options);
+      checksums = new LogChecksums(sections);
+      for (const section of sections) written[section.countName] = 0;
       const state = await prepare(target, header);
       if (state.complete) return { header, written, resumedAfter: state.after, alreadyComplete: true };
       after = state.after;
       continue;
     }
     if (trailer) throw new LogFileError(`Line ${number} follows the trailer`);
+    if (!isStoreLine(line)) {
+      checksums.add(line, text);
+      if (events.length > 0) await flush();
+      addOther(line);
+      if (++pending >= BATCH) await flush();
+      continue;
+    }
     if (line.kind === 'header') throw new LogFileError(`Line ${number} is a second header`);
     if (line.kind === 'trailer') {
       trailer = line;
@@ -199,7 +265,7 @@ export async function importLog(target: ImportTarget, lines: AsyncIterable<strin
       if (line.kind === 'snapshot') snapshots.push(line);
       else commands.push(line);
     }
-    if (events.length + snapshots.length + commands.length >= BATCH) await flush();
+    if (++pending >= BATCH) await flush();
   }
   await flush();
   if (!header) throw new LogFileError('The log file is empty');

@@ -59,7 +59,8 @@ export async function openEventStore(options: OpenStoreOptions): Promise<PrismaE
     const writer = await new PrismaBetterSqlite3({ url, timeout: 10_000 }).connect();
     // Checkpoints run in a worker thread (checkpoint-worker.ts), not inside the commits of the event loop;
     // when the WAL starts over after one, it is cut back to WAL_LIMIT (a burst between checkpoints may have grown it).
-    await writer.executeScript(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WAL_LIMIT}`);
+    // secure_delete: what a transaction deletes or overwrites (a destroyed data key, a read model's old row) is zeroed, not left in a free page.
+    await writer.executeScript(`PRAGMA synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WAL_LIMIT}; PRAGMA secure_delete = ON`);
     keepCompiledStatements(connectionOf(writer));
     const reader = await new PrismaBetterSqlite3({ url, timeout: 10_000 }).connect();
     await reader.executeScript('PRAGMA query_only = ON');

@@ -18,6 +18,7 @@ import type {
   AppendRequest,
   AppendResult,
   CommandRecord,
+  EventCodec,
   EventSchemas,
   EventStore,
   InlineProjection,
@@ -73,6 +74,8 @@ export class PrismaEventStore implements EventStore {
   private readonly schemas: EventSchemas | undefined;
   /** Online rebuilds of the read models (online-rebuild.ts). */
   private readonly rebuilds: OnlineRebuilds;
+  /** Seals what is written and opens what is read (personal data); none: stored as given. */
+  private codec: EventCodec | undefined;
 
   /**
    * Counters for operators and tests: statements run on the reader, events
@@ -170,16 +173,51 @@ export class PrismaEventStore implements EventStore {
           })),
         }
       : request;
-    return (await this.writes.submit({ kind: 'append', request: stamped })) as MultiStreamAppendResult;
+    const codec = this.codec;
+    if (!codec) return (await this.writes.submit({ kind: 'append', request: stamped })) as MultiStreamAppendResult;
+    const encoded: MultiStreamAppendRequest = {
+      ...stamped,
+      streams: await Promise.all(stamped.streams.map(async (part) => ({ ...part, events: await codec.encodeEvents(part.streamType, part.events) }))),
+    };
+    const result = (await this.writes.submit({ kind: 'append', request: encoded })) as MultiStreamAppendResult;
+    if (result.status !== 'appended') return result;
+    // The writer's own events, as written before sealing (the i-th stored event of a stream is the i-th of its request).
+    return {
+      ...result,
+      streams: result.streams.map((part, s) => ({ ...part, events: part.events.map((event, i) => ({ ...event, data: stamped.streams[s]!.events[i]!.data })) })),
+    };
+  }
+
+  /**
+   * Every write from now on goes through `codec`, and every read comes back
+   * through it. Set once, before the store serves (the app does it at start).
+   */
+  useCodec(codec: EventCodec): void {
+    if (this.codec) throw new Error('The store already has a codec');
+    this.codec = codec;
   }
 
   /** Pages of several streams' events in one query (see stream-pages.ts). */
-  readStreamPages(requests: readonly StreamPageRequest[]): Promise<StoredEvent[][]> {
-    return readStreamPages(this.reader, requests, this.schemas);
+  async readStreamPages(requests: readonly StreamPageRequest[]): Promise<StoredEvent[][]> {
+    const pages = await readStreamPages(this.reader, requests, this.schemas);
+    if (!this.codec) return pages;
+    const { events } = await this.codec.decode(pages.flat(), []);
+    let at = 0;
+    return pages.map((page) => events.slice(at, (at += page.length)));
   }
 
   async writeSnapshot(snapshot: Snapshot): Promise<void> {
-    await this.writes.submit({ kind: 'snapshot', snapshot });
+    await this.writes.submit({ kind: 'snapshot', snapshot: this.codec ? await this.codec.encodeSnapshot(snapshot) : snapshot });
+  }
+
+  private async decodeEvents(read: Promise<StoredEvent[]>): Promise<StoredEvent[]> {
+    const events = await read;
+    return this.codec && events.length > 0 ? (await this.codec.decode(events, [])).events : events;
+  }
+
+  private async decodeSnapshot(read: Promise<Snapshot | null>): Promise<Snapshot | null> {
+    const snapshot = await read;
+    return this.codec && snapshot ? (await this.codec.decode([], [snapshot])).snapshots[0]! : snapshot;
   }
 
   onCommit(listener: (head: bigint) => void): () => void {
@@ -188,11 +226,15 @@ export class PrismaEventStore implements EventStore {
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    return this.reads.readStream(streamId, options);
+    return this.decodeEvents(this.reads.readStream(streamId, options));
   }
 
-  readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>> {
-    return this.reads.readStreams(after);
+  async readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>> {
+    const streams = await this.reads.readStreams(after);
+    if (!this.codec) return streams;
+    const { events } = await this.codec.decode([...streams.values()].flat(), []);
+    let at = 0;
+    return new Map([...streams].map(([id, page]) => [id, events.slice(at, (at += page.length))]));
   }
 
   streamVersion(streamId: string, at?: Date): Promise<number> {
@@ -200,7 +242,7 @@ export class PrismaEventStore implements EventStore {
   }
 
   readLog(options: ReadLogOptions): Promise<StoredEvent[]> {
-    return this.reads.readLog(options);
+    return this.decodeEvents(this.reads.readLog(options));
   }
 
   headPosition(): Promise<bigint> {
@@ -212,15 +254,21 @@ export class PrismaEventStore implements EventStore {
   }
 
   readSnapshot(streamId: string, maxVersion: number, kind: SnapshotKind): Promise<Snapshot | null> {
-    return this.reads.readSnapshot(streamId, maxVersion, kind);
+    return this.decodeSnapshot(this.reads.readSnapshot(streamId, maxVersion, kind));
   }
 
-  readStreamAt(streamId: string, toVersion: number, kind: SnapshotKind | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
-    return this.reads.readStreamAt(streamId, toVersion, kind);
+  async readStreamAt(streamId: string, toVersion: number, kind: SnapshotKind | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
+    const read = await this.reads.readStreamAt(streamId, toVersion, kind);
+    if (!this.codec) return read;
+    const { events, snapshots } = await this.codec.decode(read.events, read.snapshot ? [read.snapshot] : []);
+    return { snapshot: snapshots[0] ?? null, events };
   }
 
-  readSnapshots(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, Snapshot>> {
-    return this.reads.readSnapshots(streamIds, kind);
+  async readSnapshots(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, Snapshot>> {
+    const found = await this.reads.readSnapshots(streamIds, kind);
+    if (!this.codec || found.size === 0) return found;
+    const { snapshots } = await this.codec.decode([], [...found.values()]);
+    return new Map(snapshots.map((snapshot) => [snapshot.streamId, snapshot]));
   }
 
   projectionCheckpoint(name: string): Promise<bigint> {

@@ -260,3 +260,17 @@ export interface EventStore {
   /** Called after every commit with the new head position (wakes subscription readers). */
   onCommit(listener: (head: bigint) => void): () => void;
 }
+
+/**
+ * Turns what is written into what is stored and back, between the store and
+ * everything above it (the app's personal-data codec seals personal fields
+ * with per-person keys). Reads decode whole batches at once so keys are
+ * fetched per batch, never per event. Appends are encoded after their schema
+ * check; projections in the append transaction see the stored (encoded) form.
+ */
+export interface EventCodec {
+  encodeEvents(streamType: string, events: readonly NewEvent[]): Promise<NewEvent[]>;
+  encodeSnapshot(snapshot: Snapshot): Promise<Snapshot>;
+  /** Decodes events and snapshots read together (one batch of key look-ups for both). */
+  decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[]): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }>;
+}

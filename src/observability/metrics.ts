@@ -14,6 +14,8 @@ export interface MetricsSources {
   activeSubscriptions(): number;
   /** Checkpoint of every read model. */
   projectionCheckpoints(): Promise<ReadonlyArray<{ name: string; position: bigint }>>;
+  /** Personal values this process could not open (read as null although their person was not forgotten). */
+  unreadablePersonalValues(): number;
 }
 
 export class Metrics {
@@ -93,6 +95,15 @@ export class Metrics {
       async collect() {
         const [head, checkpoints] = await Promise.all([sources.head(), sources.projectionCheckpoints()]);
         for (const { name, position } of checkpoints) this.set({ projection: name }, Number(head - position));
+      },
+    });
+    new Counter({
+      name: 'ledger_personal_data_unreadable_total',
+      help: 'Personal values that did not open (damaged, or sealed with a key since lost) and were read as null although their person was not forgotten.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sources.unreadablePersonalValues());
       },
     });
     new Gauge({

@@ -87,6 +87,17 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
     wsServer.handleUpgrade(req, socket, head, (client) => wsServer.emit('connection', client, req));
   });
   const connections = new WeakMap<object, Connection>();
+  // A user forgotten (through any process: the tailer follows the whole log) may no longer read
+  // either: their open sockets close as their token's expiry would close them.
+  const socketsOfUser = new Map<string, Set<{ close(code: number, reason: string): void }>>();
+  const stopWatching = app.tailer.watch({
+    deliver: (event) => {
+      const field = app.catalog.forgetsOf(event.type);
+      const subject = field === undefined ? undefined : event.data[field];
+      if (typeof subject !== 'string') return;
+      for (const socket of socketsOfUser.get(subject) ?? []) socket.close(ProtocolCloseCode.Forbidden, 'Forbidden: user forgotten');
+    },
+  });
   let liveSubscriptions = 0;
   const perClient = new Map<string, number>();
   const logError = (requestId?: string) => (cause: unknown) => log.error({ requestId, err: cause }, 'unexpected error');
@@ -149,6 +160,10 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
           }
         }
         connections.set(ctx, connection);
+        if (principal.kind === 'user') {
+          const sockets = socketsOfUser.get(principal.userId) ?? new Set();
+          socketsOfUser.set(principal.userId, sockets.add(socket));
+        }
         return true;
       },
       onClose: (ctx) => {
@@ -156,6 +171,11 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
         if (!connection) return;
         connections.delete(ctx);
         clearTimeout(connection.expiry);
+        if (connection.principal.kind === 'user') {
+          const sockets = socketsOfUser.get(connection.principal.userId);
+          sockets?.delete(ctx.extra.socket);
+          if (sockets?.size === 0) socketsOfUser.delete(connection.principal.userId);
+        }
         const open = (perClient.get(connection.client) ?? 1) - 1;
         if (open <= 0) perClient.delete(connection.client);
         else perClient.set(connection.client, open);
@@ -237,6 +257,7 @@ export function attachWebSocket(httpServer: Server, app: App, options: WebSocket
     liveSubscriptions: () => liveSubscriptions,
     async close() {
       clearInterval(timer);
+      stopWatching();
       await cleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },

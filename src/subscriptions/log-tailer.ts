@@ -27,6 +27,8 @@ export class LogTailer {
   /** Every event up to here has been delivered to the listeners of its time. */
   private current = 0n;
   private readonly listeners = new Set<LiveListener>();
+  /** Listeners of the server itself (not subscriptions, so not counted as such). */
+  private readonly watchers = new Set<LiveListener>();
   /** The read in progress, if any (stop waits for it: the store may close right after). */
   private reading: Promise<void> | undefined;
   private again = false;
@@ -64,6 +66,12 @@ export class LogTailer {
     this.listeners.delete(listener);
   }
 
+  /** Follows every committed event like a subscription, without counting as one. Returns the way to stop. */
+  watch(watcher: LiveListener): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
   /** Something may have been committed: read the log (coalesced with a read in progress). */
   wake(): void {
     if (this.stopped || !this.started) return;
@@ -90,6 +98,7 @@ export class LogTailer {
           for (const event of page) {
             this.current = event.position;
             for (const listener of this.listeners) listener.deliver(event);
+            for (const watcher of this.watchers) watcher.deliver(event);
           }
           if (page.length < (this.options.pageSize ?? 1000) || this.stopped) break;
           // Between pages of a long burst, let subscribers' sockets and other requests run.

@@ -13,6 +13,8 @@ export const usersModule: AggregateModule = {
   // A user's stream id is their user id (the token's `sub`): it is theirs.
   ownership: { kind: 'self' },
   errorCodes: {},
+  // The snapshot is the state: its email and name are sealed like the events' (see events.ts).
+  personalSnapshot: { subject: 'id', fields: ['email', 'name'] },
 };
 
 export { usersById } from './loaders.js';

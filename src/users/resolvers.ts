@@ -2,9 +2,10 @@
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import { commandMeta } from '../graphql/context.js';
 import { commandPayload } from '../graphql/payload.js';
-import { requireSelf } from '../auth/policy.js';
+import { forgottenInOperation, requireSelf } from '../auth/policy.js';
+import { usersById } from './loaders.js';
 import { userDecider } from './decider.js';
-import { registerUser, updateUser, userView } from './use-cases.js';
+import { forgetUser, registerUser, updateUser, userView } from './use-cases.js';
 
 export const userResolvers: Resolvers = {
   Query: {
@@ -26,6 +27,15 @@ export const userResolvers: Resolvers = {
     async updateUser(_, { input }, context) {
       requireSelf(context, input.userId);
       const { view, events } = commandPayload(await updateUser(context.app, input, commandMeta(context, input)), userView);
+      return { user: view, events };
+    },
+    async forgetUser(_, { input }, context) {
+      // The person themselves, or an admin (requireSelf lets admins and open servers through).
+      requireSelf(context, input.userId);
+      const { view, events } = commandPayload(await forgetUser(context.app, input, commandMeta(context, input)), userView);
+      // Later fields of the same operation must not answer from what its loaders read before the forget.
+      usersById(context).clear(input.userId);
+      forgottenInOperation(context, input.userId);
       return { user: view, events };
     },
   },

@@ -1,7 +1,9 @@
 /** A user as the API shows it. */
 export interface UserView {
   readonly id: string;
-  readonly email: string;
-  readonly name: string;
+  /** Null once the user was forgotten (at every version). */
+  readonly email: string | null;
+  readonly name: string | null;
+  readonly forgotten: boolean;
   readonly version: number;
 }

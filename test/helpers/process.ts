@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { masterKeyEnv } from './app.js';
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
@@ -29,7 +31,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const args = process.env.LEDGER_SERVER === 'dist' ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', ...masterKeyEnv(env.DATABASE_URL ?? process.env.DATABASE_URL, { ...process.env, ...env }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import type { EventFieldsFragment, StreamEventsQueryVariables } from './gql/graphql';
 import { StreamEvents } from './operations';
+import { erasesHistory } from './streams/registry';
 import { useEventFeed } from './use-event-feed';
 
 /** 50 pages of 100: enough for an explorer; longer streams show their first 5,000 events. */
@@ -19,6 +20,8 @@ export function useStreamEvents(streamId: string): StreamHistory {
   const client = useApolloClient();
   const [history, setHistory] = useState<StreamHistory>({ events: [], loading: true, error: undefined, truncated: false });
   const [loadedUpTo, setLoadedUpTo] = useState<string>();
+  /** Bumped to load the whole stream again (after an event that erases what was shown). */
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -50,13 +53,20 @@ export function useStreamEvents(streamId: string): StreamHistory {
     return () => {
       cancelled = true;
     };
-  }, [client, streamId]);
+  }, [client, streamId, generation]);
 
   const feed = useEventFeed({
     streamId,
     ...(loadedUpTo !== undefined ? { afterPosition: loadedUpTo } : {}),
     skip: loadedUpTo === undefined,
-    onEvent: (event) => setHistory((previous) => ({ ...previous, events: [...previous.events, event] })),
+    onEvent: (event) => {
+      setHistory((previous) => ({ ...previous, events: [...previous.events, event] }));
+      if (erasesHistory(event)) {
+        // A forget: every cached state (other versions included) and every loaded event may hold what is
+        // now gone. Drop the cache (active queries fetch again), then load the stream again.
+        void client.resetStore().catch(() => undefined).then(() => setGeneration((value) => value + 1));
+      }
+    },
   });
 
   return { ...history, error: history.error ?? feed.error };

@@ -243,6 +243,14 @@ export type EventType = {
   version: Scalars['Int']['output'];
 };
 
+/** Forget a user (erasure): their personal data becomes unreadable everywhere, for good. */
+export type ForgetUserInput = {
+  /** Makes the command idempotent for its caller: a repeat by the same caller returns the first result and appends nothing; another caller's command with the same id is a new command. */
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  /** The user to forget: yourself, or anyone for an admin. */
+  userId: Scalars['ID']['input'];
+};
+
 /** Which way a statement line moved the balance. */
 export type MovementDirection =
   /** Money came in: the opening balance, a deposit, a transfer from another account. */
@@ -263,6 +271,13 @@ export type Mutation = {
   closeAccount: AccountPayload;
   /** Deposit money (money_deposited). */
   deposit: AccountPayload;
+  /**
+   * Forget a user (user_forgotten): their data key is destroyed in the same transaction, so their email and
+   * name read as null in every query, time travel to any earlier version, event and subscription replay, on
+   * every server process. Their accounts, balances and the log stay as they are; their id is never reused
+   * and they can no longer act (FORGOTTEN). Only the user themselves or an admin. Forgetting twice changes nothing.
+   */
+  forgetUser: UserPayload;
   /** Open an account (account_created). */
   openAccount: AccountPayload;
   /** Register a new user (user_registered). */
@@ -296,6 +311,16 @@ export type MutationCloseAccountArgs = {
  */
 export type MutationDepositArgs = {
   input: DepositInput;
+};
+
+
+/**
+ * Commands. Each appends events atomically or nothing at all. Without `expectedVersion`, concurrent
+ * commands on the same aggregate all land exactly once; with it, a mismatch is CONCURRENCY_CONFLICT with
+ * `extensions.expectedVersion` and `extensions.actualVersion`.
+ */
+export type MutationForgetUserArgs = {
+  input: ForgetUserInput;
 };
 
 
@@ -687,7 +712,10 @@ export type UpdateUserInput = {
   userId: Scalars['ID']['input'];
 };
 
-/** A registered user. */
+/**
+ * A registered user. Their email and name are personal data: stored encrypted with a key of their own, and
+ * null for good once they are forgotten (`forgetUser`), at every version, through every read path.
+ */
 export type User = {
   __typename?: 'User';
   /**
@@ -695,18 +723,23 @@ export type User = {
    * a page at a time: `first` defaults to the server's page size and may not exceed its maximum.
    */
   accounts: AccountConnection;
-  /** The user's email address. */
-  email: Scalars['String']['output'];
+  /** The user's email address; null once the user was forgotten. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** True once the user was forgotten (`forgetUser`): their personal data is gone and they can no longer act. */
+  forgotten: Scalars['Boolean']['output'];
   /** The user id (the id of its event stream). */
   id: Scalars['ID']['output'];
-  /** The user's display name. */
-  name: Scalars['String']['output'];
+  /** The user's display name; null once the user was forgotten. */
+  name?: Maybe<Scalars['String']['output']>;
   /** Number of events applied to reach this state. */
   version: Scalars['Int']['output'];
 };
 
 
-/** A registered user. */
+/**
+ * A registered user. Their email and name are personal data: stored encrypted with a key of their own, and
+ * null for good once they are forgotten (`forgetUser`), at every version, through every read path.
+ */
 export type UserAccountsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -826,6 +859,7 @@ export type ResolversTypes = ResolversObject<{
   EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
   EventType: ResolverTypeWrapper<EventType>;
+  ForgetUserInput: ForgetUserInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -868,6 +902,7 @@ export type ResolversParentTypes = ResolversObject<{
   EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventType: EventType;
+  ForgetUserInput: ForgetUserInput;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
@@ -983,6 +1018,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   closeAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationCloseAccountArgs, 'input'>>;
   deposit?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationDepositArgs, 'input'>>;
+  forgetUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationForgetUserArgs, 'input'>>;
   openAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationOpenAccountArgs, 'input'>>;
   registerUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationRegisterUserArgs, 'input'>>;
   transfer?: Resolver<ResolversTypes['TransferPayload'], ParentType, ContextType, RequireFields<MutationTransferArgs, 'input'>>;
@@ -1065,9 +1101,10 @@ export type TransferPayloadResolvers<ContextType = GraphQLContext, ParentType ex
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
   accounts?: Resolver<ResolversTypes['AccountConnection'], ParentType, ContextType, Partial<UserAccountsArgs>>;
-  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  forgotten?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 

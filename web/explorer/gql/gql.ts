@@ -21,7 +21,7 @@ type Documents = {
     "\n  query EventTypes {\n    eventTypes {\n      streamType\n      type\n      version\n      description\n      schema\n    }\n  }\n": typeof types.EventTypesDocument,
     "\n  query AccountAtVersion($id: ID!, $version: Int!) {\n    account(id: $id, version: $version) {\n      id\n      version\n      balance\n      currency\n      isActive\n      ownerId\n    }\n  }\n": typeof types.AccountAtVersionDocument,
     "\n  query StreamStateAt($id: ID!, $version: Int!) {\n    streamState(id: $id, version: $version) {\n      streamId\n      streamType\n      version\n      state\n    }\n  }\n": typeof types.StreamStateAtDocument,
-    "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n    }\n  }\n": typeof types.UserAtVersionDocument,
+    "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n      forgotten\n    }\n  }\n": typeof types.UserAtVersionDocument,
 };
 const documents: Documents = {
     "\n  fragment EventFields on Event {\n    id\n    position\n    streamId\n    streamType\n    type\n    version\n    data\n    metadata\n    timestamp\n  }\n": types.EventFieldsFragmentDoc,
@@ -31,7 +31,7 @@ const documents: Documents = {
     "\n  query EventTypes {\n    eventTypes {\n      streamType\n      type\n      version\n      description\n      schema\n    }\n  }\n": types.EventTypesDocument,
     "\n  query AccountAtVersion($id: ID!, $version: Int!) {\n    account(id: $id, version: $version) {\n      id\n      version\n      balance\n      currency\n      isActive\n      ownerId\n    }\n  }\n": types.AccountAtVersionDocument,
     "\n  query StreamStateAt($id: ID!, $version: Int!) {\n    streamState(id: $id, version: $version) {\n      streamId\n      streamType\n      version\n      state\n    }\n  }\n": types.StreamStateAtDocument,
-    "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n    }\n  }\n": types.UserAtVersionDocument,
+    "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n      forgotten\n    }\n  }\n": types.UserAtVersionDocument,
 };
 
 /**
@@ -79,7 +79,7 @@ export function graphql(source: "\n  query StreamStateAt($id: ID!, $version: Int
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n    }\n  }\n"): (typeof documents)["\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n    }\n  }\n"];
+export function graphql(source: "\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n      forgotten\n    }\n  }\n"): (typeof documents)["\n  query UserAtVersion($id: ID!, $version: Int!) {\n    user(id: $id, version: $version) {\n      id\n      version\n      name\n      email\n      forgotten\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -31,6 +31,11 @@ export function linksOf(event: EventSummary & { streamType: string }): ReadonlyA
   return viewOf(event.streamType)?.links?.(event) ?? [];
 }
 
+/** Whether this event changes how the stream's earlier events and states read (see StreamTypeView.erases). */
+export function erasesHistory(event: { streamType: string; type: string }): boolean {
+  return viewOf(event.streamType)?.erases?.includes(event.type) ?? false;
+}
+
 export function toneOf(event: { streamType: string; type: string }): Tone | undefined {
   return viewOf(event.streamType)?.tones?.[event.type];
 }

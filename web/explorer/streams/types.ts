@@ -49,6 +49,12 @@ export interface StreamTypeView {
   readonly chart?: ChartSeries;
   /** Other streams an event names (a transfer's other account), linked from the timeline; the server decides who may open them. */
   links?(event: EventSummary): ReadonlyArray<{ readonly label: string; readonly streamId: string }>;
+  /**
+   * Event types after which the stream's earlier events and states read differently (a person forgotten:
+   * their personal fields are null at every version). When one arrives live, the explorer drops what it
+   * has cached and loads the stream again, so nothing it showed before lingers.
+   */
+  readonly erases?: readonly string[];
   /** Apollo cache policies for the GraphQL types StateView queries (e.g. keyed by id and version). */
   readonly typePolicies?: TypePolicies;
 }

@@ -10,18 +10,24 @@ const UserAtVersion = graphql(`
       version
       name
       email
+      forgotten
     }
   }
 `);
 
+/** What a forgotten person's personal fields show: they are gone at every version. */
+const FORGOTTEN = '(forgotten)';
+
 function describe({ type, data }: EventSummary): string | undefined {
   switch (type) {
     case 'user_registered':
-      return `${field(data, 'name') ?? '?'} <${field(data, 'email') ?? '?'}>`;
+      return `${field(data, 'name') ?? FORGOTTEN} <${field(data, 'email') ?? FORGOTTEN}>`;
+    case 'user_forgotten':
+      return 'forgotten: their email and name are gone at every version';
     case 'user_updated':
       return Object.entries((data ?? {}) as Record<string, unknown>)
         .filter(([key]) => key !== 'userId')
-        .map(([key, value]) => `${key} → ${String(value)}`)
+        .map(([key, value]) => `${key} → ${value === null ? FORGOTTEN : String(value)}`)
         .join(', ');
     default:
       return undefined;
@@ -41,13 +47,13 @@ function UserState({ streamId: id, version }: StateViewProps) {
       <div className="figure">
         <span className="label">Name</span>
         <span className="value" data-testid="state-name">
-          {user.name}
+          {user.name ?? FORGOTTEN}
         </span>
         {previous && previous.name !== user.name && <span className="change">was {previous.name}</span>}
       </div>
       <div className="figure">
         <span className="label">Email</span>
-        <span className="value">{user.email}</span>
+        <span className="value">{user.email ?? FORGOTTEN}</span>
         {previous && previous.email !== user.email && <span className="change">was {previous.email}</span>}
       </div>
     </div>
@@ -58,7 +64,8 @@ export const userView: StreamTypeView = {
   streamType: 'User',
   noun: 'user',
   describe,
-  tones: { user_registered: 'start' },
+  tones: { user_registered: 'start', user_forgotten: 'end' },
+  erases: ['user_forgotten'],
   StateView: UserState,
   // Time travel: the same user at another version is another object.
   typePolicies: { User: { keyFields: ['id', 'version'] } },
