@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   // Nothing of OpenTelemetry is loaded unless the OTEL_* variables ask for tracing.
   const tracer = await startTracing();
   const log = createLogger(config.logLevel, undefined, tracer.enabled ? tracer.logFields : undefined);
+  tracer.onError((detail) => log.warn({ detail }, 'tracing: span export failed or the SDK reported an error'));
   const app = await createApp(config, modules, { log, tracer });
   const server = await startServer(app, { port: config.port, host: config.host });
   const database = config.databaseUrl.startsWith('file:') ? `SQLite ${config.databaseUrl}` : 'PostgreSQL';

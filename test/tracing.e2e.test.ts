@@ -20,6 +20,7 @@ import { gql, ok } from './helpers/graphql.js';
 import { until } from './helpers/deadline.js';
 import { collect } from './helpers/subscribe.js';
 import { wsClient, wsRequest } from './helpers/ws.js';
+import { spawnServer } from './helpers/process.js';
 
 interface ExportedSpan {
   traceId: string;
@@ -252,4 +253,28 @@ describe('tracing off', () => {
       await db.drop();
     }
   });
+});
+
+describe('tracing with a collector that refuses', () => {
+  it('says in the server log that spans could not be exported, and keeps serving', async () => {
+    const refusing = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(400, { 'content-type': 'application/json' }).end('{"code":3,"message":"refused"}'));
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+    const db = await createDatabase('sqlite');
+    const server = await spawnServer({ DATABASE_URL: db.url, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '50' });
+    try {
+      expect((await gql(server.url, '{ __typename }')).data).toEqual({ __typename: 'Query' });
+      // It used to fail in silence (the SDK's diagnostic logger was never set).
+      await until('the failed export in the log', () => server.output().includes('tracing: span export failed or the SDK reported an error'));
+      expect((await gql(server.url, '{ __typename }')).data).toEqual({ __typename: 'Query' });
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await db.drop();
+      await new Promise((resolve) => refusing.close(resolve));
+    }
+  }, 60_000);
 });

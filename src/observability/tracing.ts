@@ -55,6 +55,8 @@ export interface Tracer {
   /** Exports what is buffered. */
   flush(): Promise<void>;
   shutdown(): Promise<void>;
+  /** Where the SDK's own errors go (an export the collector refused or never received): the server's log. */
+  onError(listener: (message: string) => void): void;
 }
 
 const NOOP_SPAN: SpanHandle = { setAttributes() {}, updateName() {}, addEvent() {}, traceparent: () => undefined };
@@ -67,6 +69,7 @@ export const NO_TRACER: Tracer = {
   logFields: () => ({}),
   flush: async () => {},
   shutdown: async () => {},
+  onError() {},
 };
 
 type Env = Record<string, string | undefined>;
@@ -118,7 +121,14 @@ export async function startTracing(env: Env = process.env): Promise<Tracer> {
   const provider = new sdk.NodeTracerProvider({ resource, spanProcessors: [new sdk.BatchSpanProcessor(exporter)] });
   // The global context manager (AsyncLocalStorage) and W3C trace context propagator.
   provider.register();
-  return otelTracer(api, provider);
+  // The SDK reports a failed export through its diagnostic logger, silent unless one is set.
+  const listeners: Array<(message: string) => void> = [];
+  const report = (message: string, ...args: unknown[]) => {
+    const text = [message, ...args.map((arg) => (arg instanceof Error ? arg.message : String(arg)))].join(' ');
+    for (const listener of listeners) listener(text);
+  };
+  api.diag.setLogger({ error: report, warn: report, info() {}, debug() {}, verbose() {} }, { logLevel: api.DiagLogLevel.WARN, suppressOverrideMessage: true });
+  return { ...otelTracer(api, provider), onError: (listener) => void listeners.push(listener) };
 }
 
 type Api = typeof import('@opentelemetry/api');
@@ -126,7 +136,7 @@ type Provider = InstanceType<(typeof import('@opentelemetry/sdk-trace-node'))['N
 
 const KINDS = { server: 1, internal: 0, consumer: 4 } as const; // SpanKind values
 
-function otelTracer(api: Api, provider: Provider): Tracer {
+function otelTracer(api: Api, provider: Provider): Omit<Tracer, 'onError'> {
   const tracer = api.trace.getTracer('ledger');
   const getter: import('@opentelemetry/api').TextMapGetter<Carrier> = {
     keys: (carrier) => Object.keys(carrier),
