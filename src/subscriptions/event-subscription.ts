@@ -40,6 +40,9 @@ export interface EventSubscriptionOptions {
   pageSize?: number;
 }
 
+/** Takes from catch-up between two turns given to the event loop (each take is one run, executed and sent). */
+const TURN_EVERY = 32;
+
 /** A run of events handed to a consumer, oldest first. */
 export interface EventRun {
   readonly events: StoredEvent[];
@@ -58,6 +61,8 @@ export class EventSubscription implements PushableSource<StoredEvent>, LiveListe
   private ended: (() => void) | undefined;
   /** Every event at or below this position has been considered (delivered or filtered out). */
   private seen: bigint;
+  /** Takes served from catch-up since the event loop last had a turn. */
+  private sinceTurn = 0;
   private live = false;
   private done = false;
   private started = false;
@@ -108,6 +113,14 @@ export class EventSubscription implements PushableSource<StoredEvent>, LiveListe
     for (;;) {
       if (this.done) return undefined;
       if (this.waiting > 0) {
+        // Catching up, the queue is full and every take resolves at once: without a turn of the event
+        // loop now and then, a page's whole execution and sending would hold every other request back.
+        if (this.fromCatchUp > 0 && (this.sinceTurn += 1) >= TURN_EVERY) {
+          this.sinceTurn = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+          if (this.done) return undefined;
+          if (this.waiting === 0) continue;
+        }
         const events = this.queue.slice(this.head, this.head + max);
         this.head += events.length;
         // Drop what was taken once it is the larger part (a consumer that never empties the queue must not grow it forever).
