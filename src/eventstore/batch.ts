@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { CommandRecord, ExpectedVersion, MultiStreamAppendRequest, MultiStreamAppendResult, Snapshot, StoredEvent } from './types.js';
 
 /** Every append travels as a multi-stream request (a single-stream append is one with one stream). */
-export type WriteItem = { kind: 'append'; request: MultiStreamAppendRequest } | { kind: 'snapshot'; snapshot: Snapshot };
+/** An append may carry statements its transaction runs if (and only if) it is appended (EncodedAppend.statements). */
+export type WriteItem =
+  | { kind: 'append'; request: MultiStreamAppendRequest; statements?: ReadonlyArray<{ sql: string; params: unknown[] }> | undefined }
+  | { kind: 'snapshot'; snapshot: Snapshot };
 export type WriteResult = MultiStreamAppendResult | null;
 
 export interface StreamState {

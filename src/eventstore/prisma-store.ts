@@ -4,6 +4,7 @@
  * reads are plain queries (log-reads.ts), and projections are replayed here.
  */
 import { Appender } from './appends.js';
+import { appendEncoded } from './encoded-append.js';
 import type { WriteItem, WriteResult } from './batch.js';
 import { GroupCommit } from './group-commit.js';
 import { LogReads } from './log-reads.js';
@@ -175,17 +176,7 @@ export class PrismaEventStore implements EventStore {
       : request;
     const codec = this.codec;
     if (!codec) return (await this.writes.submit({ kind: 'append', request: stamped })) as MultiStreamAppendResult;
-    const encoded: MultiStreamAppendRequest = {
-      ...stamped,
-      streams: await Promise.all(stamped.streams.map(async (part) => ({ ...part, events: await codec.encodeEvents(part.streamType, part.events) }))),
-    };
-    const result = (await this.writes.submit({ kind: 'append', request: encoded })) as MultiStreamAppendResult;
-    if (result.status !== 'appended') return result;
-    // The writer's own events, as written before sealing (the i-th stored event of a stream is the i-th of its request).
-    return {
-      ...result,
-      streams: result.streams.map((part, s) => ({ ...part, events: part.events.map((event, i) => ({ ...event, data: stamped.streams[s]!.events[i]!.data })) })),
-    };
+    return appendEncoded(codec, (item) => this.writes.submit(item), stamped);
   }
 
   /**

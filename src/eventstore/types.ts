@@ -269,8 +269,28 @@ export interface EventStore {
  * check; projections in the append transaction see the stored (encoded) form.
  */
 export interface EventCodec {
-  encodeEvents(streamType: string, events: readonly NewEvent[]): Promise<NewEvent[]>;
+  /** An append's events, stream by stream (in the order given), as they are to be stored. */
+  encodeAppend(streams: ReadonlyArray<{ readonly streamType: string; readonly events: readonly NewEvent[] }>): Promise<EncodedAppend>;
   encodeSnapshot(snapshot: Snapshot): Promise<Snapshot>;
   /** Decodes events and snapshots read together (one batch of key look-ups for both). */
   decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[]): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }>;
+}
+
+export interface EncodedAppend {
+  readonly events: NewEvent[][];
+  /**
+   * Statements the append's transaction runs with its events, and only if
+   * it writes them (not on a conflict or a duplicate): what the encoding
+   * relies on being stored with them (e.g. a new person's data key). A
+   * statement object shared by several appends of one batch runs once.
+   */
+  readonly statements: ReadonlyArray<{ sql: string; params: unknown[] }>;
+  /**
+   * Told how the append ended: `committed` true once its transaction
+   * committed with its events; false (with the error, if it threw) when it
+   * did not. Resolves true when the failure came from what `statements`
+   * relied on (another process stored something else first): the append is
+   * then encoded and sent again.
+   */
+  settle(committed: boolean, error?: unknown): Promise<boolean>;
 }

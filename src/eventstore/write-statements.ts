@@ -2,6 +2,7 @@
  * The statements of an append transaction's write phase, and how they are
  * sent: as one statement on PostgreSQL, one after another on SQLite.
  */
+import type { WriteItem, WriteResult } from './batch.js';
 import { storedStreams } from './rows.js';
 import { EVENT_COLUMNS } from './sql.js';
 import type { CommandRecord, Snapshot, SqlExecutor, StoredEvent } from './types.js';
@@ -44,6 +45,19 @@ export function claimedStatement(claim: Statement, statements: readonly Statemen
   const ctes = [`head AS (${claim.sql})`, ...statements.map((statement, index) => `w${index} AS (${statement.sql})`)].join(',\n');
   if (notify) return { sql: `WITH ${ctes}\nSELECT pg_notify(?, ?) FROM head`, params: [...params, notify.channel, notify.head.toString()] };
   return { sql: `WITH ${ctes}\nSELECT "position" FROM head`, params };
+}
+
+/**
+ * The statements appends of the batch carry (an encoding's, see
+ * EncodedAppend), for those appended only; a statement object several of
+ * them share runs once.
+ */
+export function carriedStatements(items: readonly WriteItem[], results: readonly WriteResult[]): Statement[] {
+  const carried = new Set<Statement>();
+  items.forEach((item, i) => {
+    if (item.kind === 'append' && results[i]?.status === 'appended') for (const statement of item.statements ?? []) carried.add(statement);
+  });
+  return [...carried];
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -8,12 +8,14 @@
  * through untouched, without any key look-up.
  */
 import type { PersonalFields } from '../domain/event-types.js';
-import type { EventCodec, JsonObject, NewEvent, Snapshot, StoredEvent } from '../eventstore/types.js';
-import type { DataKeys, KeyState } from './data-keys.js';
+import type { EncodedAppend, EventCodec, JsonObject, NewEvent, Snapshot, StoredEvent } from '../eventstore/types.js';
+import type { DataKeys, KeyState, StagedKey } from './data-keys.js';
 import { isSealed, openValue, sealValue } from './seal.js';
 
 export interface PersonalCatalog {
   personalOf(type: string): PersonalFields | undefined;
+  /** The field naming whom an event of this type forgets, if it forgets. */
+  forgetsOf(type: string): string | undefined;
 }
 
 /** Opened values kept per process (each sealed value is unique: its nonce is random). */
@@ -45,19 +47,49 @@ export class PersonalDataCodec implements EventCodec {
     if (this.opened.size > OPENED_LIMIT) this.opened.delete(this.opened.keys().next().value as string);
   }
 
-  async encodeEvents(_streamType: string, events: readonly NewEvent[]): Promise<NewEvent[]> {
-    const result: NewEvent[] = [];
-    for (const event of events) {
-      const personal = this.catalog.personalOf(event.type);
-      result.push(personal ? { ...event, data: await this.seal(personal, event.data) } : event);
+  /**
+   * Seals the append's personal fields. A subject without a stored key gets
+   * a new one, stored by the append's own transaction (`statements`): so a
+   * failed append leaves no key behind, and an append whose subject got
+   * another key meanwhile (another process) fails there and is sealed again.
+   */
+  async encodeAppend(streams: ReadonlyArray<{ readonly streamType: string; readonly events: readonly NewEvent[] }>): Promise<EncodedAppend> {
+    const staged = new Map<string, StagedKey>();
+    const forgets: string[] = [];
+    const events: NewEvent[][] = [];
+    for (const part of streams) {
+      const encoded: NewEvent[] = [];
+      for (const event of part.events) {
+        const forgotten = this.catalog.forgetsOf(event.type);
+        if (forgotten !== undefined && typeof event.data[forgotten] === 'string') forgets.push(event.data[forgotten]);
+        const personal = this.catalog.personalOf(event.type);
+        encoded.push(personal ? { ...event, data: await this.seal(personal, event.data, (subject) => this.keyForAppend(subject, staged)) } : event);
+      }
+      events.push(encoded);
     }
-    return result;
+    const keys = [...staged.values()];
+    return {
+      events,
+      statements: keys.map((key) => key.statement),
+      settle: (committed) => {
+        // This process need not wait for the forget epoch to stop writing for whom it forgot.
+        if (committed) this.keys.forgotten(forgets);
+        return this.keys.settle(keys, committed);
+      },
+    };
+  }
+
+  private async keyForAppend(subject: string, staged: Map<string, StagedKey>): Promise<Buffer> {
+    const found = await this.keys.forAppend(subject);
+    if (Buffer.isBuffer(found)) return found;
+    staged.set(subject, found);
+    return found.key;
   }
 
   async encodeSnapshot(snapshot: Snapshot): Promise<Snapshot> {
     const personal = this.snapshots.get(snapshot.streamType);
     if (!personal || !isObject(snapshot.state)) return snapshot;
-    return { ...snapshot, state: await this.seal(personal, snapshot.state) };
+    return { ...snapshot, state: await this.seal(personal, snapshot.state, (subject) => this.keys.forWrite(subject)) };
   }
 
   async decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[]): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }> {
@@ -98,12 +130,12 @@ export class PersonalDataCodec implements EventCodec {
     return personal;
   }
 
-  private async seal(personal: PersonalFields, data: JsonObject): Promise<JsonObject> {
+  private async seal(personal: PersonalFields, data: JsonObject, keyOf: (subject: string) => Promise<Buffer>): Promise<JsonObject> {
     const subject = data[personal.subject];
     if (typeof subject !== 'string') return data;
     const present = personal.fields.filter((field) => data[field] !== undefined && data[field] !== null && !isSealed(data[field]));
     if (present.length === 0) return data;
-    const key = await this.keys.forWrite(subject);
+    const key = await keyOf(subject);
     const epoch = this.keys.validFor;
     const sealed: JsonObject = { ...data };
     for (const field of present) {

@@ -6,6 +6,13 @@
  * dropped, so a key another process destroyed stops answering here from the
  * next read on. A batch costs that one read plus, for subjects not cached, one
  * statement per 500 of them; never one look-up per event.
+ *
+ * A new person's key is not stored ahead of their first event: it is staged
+ * (`forAppend`) and stored by that append's own transaction, whose statement
+ * fails if the person has any other row by then (another process's key, or
+ * a tombstone). So an event is only ever committed sealed with the stored
+ * key, an append that is not written leaves no key, and a staged key is
+ * trusted (cached) only once its append committed (`settle`).
  */
 import { forgotten } from '../domain/errors.js';
 import type { KeyTable } from './key-table.js';
@@ -14,6 +21,17 @@ import { newDataKey, unwrapKey, wrapKey } from './seal.js';
 
 /** A subject's key as a reader sees it: the key, `forgotten`, or `none` (no key was ever made: legacy plaintext). */
 export type KeyState = Buffer | 'forgotten' | 'none';
+
+/** A key made for an append and not yet stored: it is stored by `statement`, in the append's own transaction. */
+export interface StagedKey {
+  readonly subject: string;
+  readonly key: Buffer;
+  readonly wrappedKey: string;
+  /** Inserts the row, failing the transaction when the subject has another row by then (KeyTable.insertStatement). */
+  readonly statement: { sql: string; params: unknown[] };
+  /** The forget epoch it was made under: it is cached after the commit only if no forget was learnt of since. */
+  readonly epoch: bigint | undefined;
+}
 
 export class DataKeys {
   private readonly cache = new Map<string, Buffer | 'forgotten'>();
@@ -48,41 +66,119 @@ export class DataKeys {
     return result;
   }
 
-  /** The key new personal data of `subject` is sealed with, made on first use. Refuses a forgotten subject. */
-  async forWrite(subject: string): Promise<Buffer> {
+  /**
+   * The key an append seals `subject`'s personal data with: the stored one,
+   * or, for a subject with no row yet, a new key staged for the append's own
+   * transaction (`StagedKey.statement`), trusted only once that committed
+   * (`settle`). Appends of the same moment share one staged key. Refuses a
+   * forgotten subject.
+   */
+  async forAppend(subject: string): Promise<Buffer | StagedKey> {
     const cached = this.cached(subject);
     if (cached instanceof Buffer) return cached;
     if (cached === 'forgotten') throw forgottenError(subject);
-    // Subjects not cached are looked up (and made) together with the others of the same moment:
-    // concurrent registrations share one look-up and one insert instead of a write each.
-    let pending = this.pending.get(subject);
-    if (!pending) {
-      pending = new Promise<Buffer | 'forgotten'>((resolve, reject) => this.waiting.set(subject, { resolve, reject }));
-      this.pending.set(subject, pending);
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flushWrites());
-      }
+    const known = this.staged.get(subject) ?? (await this.lookUp(subject, false));
+    if (known === 'forgotten') throw forgottenError(subject);
+    if (known !== 'none') return known;
+    let staged = this.staged.get(subject);
+    if (!staged) {
+      const { key: master, id } = this.master.forWrapping();
+      const key = newDataKey();
+      const wrappedKey = wrapKey(master, subject, key);
+      staged = { subject, key, wrappedKey, epoch: this.epoch, statement: this.table.insertStatement({ subjectId: subject, wrappedKey, masterKeyId: id }) };
+      this.staged.set(subject, staged);
     }
-    const state = await pending;
-    if (state === 'forgotten') throw forgottenError(subject);
-    return state;
+    return staged;
   }
 
-  private readonly pending = new Map<string, Promise<Buffer | 'forgotten'>>();
-  private readonly waiting = new Map<string, { resolve(state: Buffer | 'forgotten'): void; reject(error: unknown): void }>();
+  /**
+   * After an append that carried `staged` keys. Committed: they are their
+   * subjects' keys (cached, unless a forget was learnt of meanwhile). Not
+   * committed: they are dropped here, never trusted; true when a subject
+   * has another row by now (a key another process stored first, or a
+   * tombstone), which is what failed the append: seal it again.
+   */
+  async settle(staged: readonly StagedKey[], committed: boolean): Promise<boolean> {
+    for (const key of staged) if (this.staged.get(key.subject) === key) this.staged.delete(key.subject);
+    if (committed) {
+      for (const key of staged) if (key.epoch === this.epoch) this.keep(key.subject, key.key);
+      return false;
+    }
+    if (staged.length === 0) return false;
+    const epoch = this.epoch;
+    this.stats.fetches++;
+    let replaced = false;
+    for (const row of await this.table.fetch(staged.map((key) => key.subject))) {
+      const mine = staged.find((key) => key.subject === row.subjectId);
+      if (mine && row.wrappedKey === mine.wrappedKey) {
+        if (mine.epoch === this.epoch) this.keep(mine.subject, mine.key);
+        continue;
+      }
+      replaced = true;
+      this.remember(row.subjectId, row.wrappedKey, row.masterKeyId, epoch);
+    }
+    return replaced;
+  }
+
+  /** Subjects this process just forgot (their forget committed): never written for again from here. */
+  forgotten(subjects: readonly string[]): void {
+    for (const subject of subjects) this.keep(subject, 'forgotten');
+  }
+
+  /**
+   * A stored key for personal data written outside appends (snapshots,
+   * sealing old events in place): made on first use, in a transaction of
+   * its own. Refuses a forgotten subject.
+   */
+  async forWrite(subject: string): Promise<Buffer> {
+    for (let tries = 0; ; tries++) {
+      const cached = this.cached(subject);
+      const state = cached ?? (await this.lookUp(subject, true));
+      if (state === 'forgotten') throw forgottenError(subject);
+      if (state instanceof Buffer) return state;
+      // A look-up already under way for an append does not make keys: the next one does.
+      if (tries > 0) throw new Error(`The data key of ${subject} could not be stored`);
+    }
+  }
+
+  /** Keys made for appends whose transaction has not committed yet. */
+  private readonly staged = new Map<string, StagedKey>();
+  private readonly pending = new Map<string, Promise<KeyState>>();
+  private readonly waiting = new Map<string, { make: boolean; resolve(state: KeyState): void; reject(error: unknown): void }>();
   private flushing = false;
 
-  /** One batch of write-side look-ups: fetch, make the missing keys in one insert, fetch those again. */
-  private async flushWrites(): Promise<void> {
+  /**
+   * A subject's stored key, looked up together with the others of the same
+   * moment (concurrent commands share one statement). `make`: a subject
+   * without a row gets one, in one insert for the batch.
+   */
+  private lookUp(subject: string, make: boolean): Promise<KeyState> {
+    let pending = this.pending.get(subject);
+    const waiter = this.waiting.get(subject);
+    if (pending) {
+      if (waiter && make) waiter.make = true;
+      return pending;
+    }
+    pending = new Promise<KeyState>((resolve, reject) => this.waiting.set(subject, { make, resolve, reject }));
+    this.pending.set(subject, pending);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => void this.flushLookUps());
+    }
+    return pending;
+  }
+
+  /** One batch of look-ups: fetch; when some must be made, one insert and a fetch of those again. */
+  private async flushLookUps(): Promise<void> {
     const batch = new Map(this.waiting);
     this.waiting.clear();
     this.flushing = false;
     const subjects = [...batch.keys()];
     try {
       const epoch = this.epoch;
+      this.stats.fetches++;
       const rows = new Map((await this.table.fetch(subjects)).map((row) => [row.subjectId, row]));
-      const missing = subjects.filter((subject) => !rows.has(subject));
+      const missing = subjects.filter((subject) => !rows.has(subject) && batch.get(subject)!.make);
       if (missing.length > 0) {
         const { key, id } = this.master.forWrapping();
         await this.table.insert(missing.map((subject) => ({ subjectId: subject, wrappedKey: wrapKey(key, subject, newDataKey()), masterKeyId: id })));
@@ -92,8 +188,8 @@ export class DataKeys {
       for (const [subject, waiter] of batch) {
         const row = rows.get(subject);
         try {
-          if (!row) throw new Error(`The data key of ${subject} could not be stored`);
-          waiter.resolve(this.remember(subject, row.wrappedKey, row.masterKeyId, epoch));
+          if (!row && waiter.make) throw new Error(`The data key of ${subject} could not be stored`);
+          waiter.resolve(row ? this.remember(subject, row.wrappedKey, row.masterKeyId, epoch) : 'none');
         } catch (error) {
           waiter.reject(error);
         }
@@ -174,11 +270,13 @@ export class DataKeys {
       this.stats.unwrapped++;
     }
     // A fetch that began before a forget this process has since learnt of must not refill the cache.
-    if (epoch === this.epoch) {
-      this.cache.set(subject, state);
-      if (this.cache.size > this.limit) this.cache.delete(this.cache.keys().next().value as string);
-    }
+    if (epoch === this.epoch) this.keep(subject, state);
     return state;
+  }
+
+  private keep(subject: string, state: Buffer | 'forgotten'): void {
+    this.cache.set(subject, state);
+    if (this.cache.size > this.limit) this.cache.delete(this.cache.keys().next().value as string);
   }
 }
 

@@ -21,6 +21,14 @@ export interface KeyTable {
   fetch(subjects: readonly string[]): Promise<KeyRow[]>;
   /** Adds a key unless the subject has a row already (another process's key, or a tombstone). */
   insert(rows: ReadonlyArray<{ subjectId: string; wrappedKey: string; masterKeyId: string }>): Promise<void>;
+  /**
+   * The statement that stores a new key inside an append's transaction: it
+   * inserts the row unless this very key is there already, so it fails (on
+   * the primary key) whenever the subject has another row: another key, or
+   * a tombstone; on PostgreSQL also one committed meanwhile by a transaction
+   * it waited for.
+   */
+  insertStatement(row: { subjectId: string; wrappedKey: string; masterKeyId: string }): { sql: string; params: unknown[] };
   /** Rows with a key wrapped by another master key than `masterKeyId`, in subject order after `after`. */
   wrappedByOthers(masterKeyId: string, after: string, limit: number): Promise<KeyRow[]>;
   /** Replaces a wrapped key if it is still the one read (false when it changed meanwhile, e.g. forgotten). */
@@ -38,6 +46,8 @@ const chunks = <T>(items: readonly T[]): T[][] => {
   for (let i = 0; i < items.length; i += CHUNK) result.push(items.slice(i, i + CHUNK));
   return result;
 };
+
+const UNLESS_THIS_KEY = 'WHERE NOT EXISTS (SELECT 1 FROM personal_data_keys WHERE subject_id = CAST(? AS TEXT) AND wrapped_key = CAST(? AS TEXT))';
 
 type Raw = { subject_id: string; wrapped_key: string | null; master_key_id: string | null };
 const toRow = (raw: Raw): KeyRow => ({ subjectId: raw.subject_id, wrappedKey: raw.wrapped_key, masterKeyId: raw.master_key_id });
@@ -94,6 +104,10 @@ function sqliteKeyTable(path: string): KeyTable {
       const at = now();
       return retryBusy(() => db.transaction(() => rows.forEach((row) => insert.run(row.subjectId, row.wrappedKey, row.masterKeyId, at)))());
     },
+    insertStatement: (row) => ({
+      sql: `INSERT INTO personal_data_keys (subject_id, wrapped_key, master_key_id, created_at) SELECT ?, ?, ?, ? ${UNLESS_THIS_KEY}`,
+      params: [row.subjectId, row.wrappedKey, row.masterKeyId, now(), row.subjectId, row.wrappedKey],
+    }),
     wrappedByOthers: async (masterKeyId, after, limit) => others.all(masterKeyId, after, limit).map(toRow),
     rewrap: (subjectId, from, to, masterKeyId) => retryBusy(() => rewrap.run(to, masterKeyId, subjectId, from).changes === 1),
     masterKeyIds: async () => db.prepare<[], { id: string }>('SELECT DISTINCT master_key_id AS id FROM personal_data_keys WHERE wrapped_key IS NOT NULL').all().map((row) => row.id),
@@ -121,6 +135,10 @@ function postgresKeyTable(url: string): KeyTable {
         [rows.map((row) => row.subjectId), rows.map((row) => row.wrappedKey), rows.map((row) => row.masterKeyId)],
       );
     },
+    insertStatement: (row) => ({
+      sql: `INSERT INTO personal_data_keys (subject_id, wrapped_key, master_key_id, created_at) SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), now() ${UNLESS_THIS_KEY}`,
+      params: [row.subjectId, row.wrappedKey, row.masterKeyId, row.subjectId, row.wrappedKey],
+    }),
     wrappedByOthers: async (masterKeyId, after, limit) =>
       (
         await query<Raw>(

@@ -1,0 +1,89 @@
+/**
+ * A new person's data key is stored by the append that first seals with it,
+ * in the same transaction, on both databases: two stores (two processes'
+ * caches) making the same person's key at once never leave an event sealed
+ * with a key that is not the stored one; an append that is not written
+ * leaves no key, and its key is not trusted afterwards; a forgotten person
+ * never gets a key again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app.js';
+import type { AppendRequest } from '../src/eventstore/types.js';
+import { modules } from '../src/modules.js';
+import { openKeyTable, type KeyTable } from '../src/privacy/key-table.js';
+import { testConfig } from './helpers/app.js';
+import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
+
+const registered = (streamId: string, userId: string, name: string, expectedVersion: AppendRequest['expectedVersion'] = 'no_stream'): AppendRequest => ({
+  streamId,
+  streamType: 'User',
+  expectedVersion,
+  events: [{ type: 'user_registered', data: { userId, email: `${userId}@example.com`, name }, metadata: {} }],
+});
+
+describe.each(backends)('data keys made in the append transaction on %s', (backend) => {
+  let db: TestDatabase;
+  let apps: App[];
+  let table: KeyTable;
+
+  /** What an app with nothing cached reads from these streams (null where a value did not open). */
+  const freshNames = async (streamIds: readonly string[]) => {
+    const reader = await createApp(testConfig(db.url), modules);
+    try {
+      const names: unknown[] = [];
+      for (const id of streamIds) names.push(...(await reader.store.readStream(id)).map((event) => event.data.name));
+      return { names, unreadable: reader.privacy.codec.unreadable };
+    } finally {
+      await reader.close();
+    }
+  };
+
+  beforeAll(async () => {
+    db = await createDatabase(backend);
+    apps = [await createApp(testConfig(db.url), modules), await createApp(testConfig(db.url), modules)];
+    table = openKeyTable(db.url);
+  });
+  afterAll(async () => {
+    await table?.close();
+    for (const app of apps ?? []) await app.close();
+    await db?.drop();
+  });
+
+  it('never leaves an event sealed with a key that is not the stored one when two stores race', async () => {
+    const subjects = Array.from({ length: 20 }, (_, i) => `racer-${i}`);
+    // Both stores look the person up (no key yet) before either commits, so both make a key.
+    await Promise.all(subjects.flatMap((subject) => apps.map((app, side) => app.store.append(registered(`${subject}-on-${side}`, subject, `${subject} by ${side}`)))));
+    const rows = await table.fetch(subjects);
+    expect(rows.map((row) => row.subjectId).sort()).toEqual([...subjects].sort());
+    const read = await freshNames(subjects.flatMap((subject) => [`${subject}-on-0`, `${subject}-on-1`]));
+    expect(read.unreadable).toBe(0);
+    expect(read.names).toEqual(subjects.flatMap((subject) => [`${subject} by 0`, `${subject} by 1`]));
+  });
+
+  it('leaves no key row for an append not written, and does not trust its key afterwards', async () => {
+    const [first, second] = apps as [App, App];
+    const refused = await first.store.append(registered('late', 'late', 'Never written', 3));
+    expect(refused.status).toBe('conflict');
+    expect(await table.fetch(['late'])).toEqual([]);
+    // Another process makes the person's key; the first one's next write must seal with that one.
+    expect((await second.store.append(registered('late', 'late', 'Late Registered'))).status).toBe('appended');
+    const updated = await first.store.append({ streamId: 'late', streamType: 'User', expectedVersion: 1, events: [{ type: 'user_updated', data: { userId: 'late', name: 'Late Renamed' }, metadata: {} }] });
+    expect(updated.status).toBe('appended');
+    const read = await freshNames(['late']);
+    expect(read.unreadable).toBe(0);
+    expect(read.names).toEqual(['Late Registered', 'Late Renamed']);
+  });
+
+  it('never gives a forgotten person a key again', async () => {
+    const [first, second] = apps as [App, App];
+    expect((await first.store.append(registered('gone', 'gone', 'Gone Soon'))).status).toBe('appended');
+    await first.store.append({ streamId: 'gone', streamType: 'User', expectedVersion: 1, events: [{ type: 'user_forgotten', data: { userId: 'gone' }, metadata: {} }] });
+    // The first store forgot (it had the key cached); the second knows only the table (its next read would
+    // learn of the forget from the epoch; a command always reads before it writes).
+    second.privacy.keys.clear();
+    for (const app of [first, second]) {
+      await expect(app.store.append(registered('gone-again', 'gone', 'Back'))).rejects.toMatchObject({ code: 'FORGOTTEN' });
+    }
+    expect(await table.fetch(['gone'])).toMatchObject([{ subjectId: 'gone', wrappedKey: null }]);
+  });
+});
