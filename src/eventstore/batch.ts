@@ -5,12 +5,12 @@
  * Both append paths (locked and predicted) decide through this one function.
  */
 import { randomUUID } from 'node:crypto';
-import type { CommandRecord, ExpectedVersion, MultiStreamAppendRequest, MultiStreamAppendResult, Snapshot, StoredEvent } from './types.js';
+import type { Carried, CommandRecord, ExpectedVersion, MultiStreamAppendRequest, MultiStreamAppendResult, Snapshot, StoredEvent } from './types.js';
 
 /** Every append travels as a multi-stream request (a single-stream append is one with one stream). */
-/** An append may carry statements its transaction runs if (and only if) it is appended (EncodedAppend.statements). */
+/** An append may carry values its transaction writes if (and only if) it is appended (see Carried). */
 export type WriteItem =
-  | { kind: 'append'; request: MultiStreamAppendRequest; statements?: ReadonlyArray<{ sql: string; params: unknown[] }> | undefined }
+  | { kind: 'append'; request: MultiStreamAppendRequest; carried?: Carried | undefined }
   | { kind: 'snapshot'; snapshot: Snapshot };
 export type WriteResult = MultiStreamAppendResult | null;
 

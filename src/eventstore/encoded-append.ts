@@ -1,7 +1,7 @@
 /**
  * An append through the store's codec: the events are encoded (personal
- * fields sealed), sent with the statements the encoding relies on (e.g. a
- * new person's data key, stored in the same transaction as the first events
+ * fields sealed), sent with what the encoding relies on (e.g. a new
+ * person's data key, stored in the same transaction as the first events
  * sealed with it), and the codec is told how it ended. When the codec says
  * the failure was its own (another process stored a different key first),
  * the append is encoded afresh and sent again, a few times at most.
@@ -22,7 +22,7 @@ export async function appendEncoded(
     const item: WriteItem = {
       kind: 'append',
       request: { ...request, streams: request.streams.map((part, s) => ({ ...part, events: encoded.events[s]! })) },
-      statements: encoded.statements,
+      carried: encoded.carried,
     };
     let result: MultiStreamAppendResult;
     try {

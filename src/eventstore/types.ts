@@ -268,6 +268,18 @@ export interface EventStore {
  * fetched per batch, never per event. Appends are encoded after their schema
  * check; projections in the append transaction see the stored (encoded) form.
  */
+/**
+ * Values an append carries into its transaction, written there only if the
+ * append is (not on a conflict or a duplicate). The values of all appends of
+ * one batch that share `statements` (the same function) become statements
+ * together, once, each value once: a few rows in one statement rather than
+ * a statement per append.
+ */
+export interface Carried<T = unknown> {
+  readonly values: readonly T[];
+  statements(values: readonly T[]): Array<{ sql: string; params: unknown[] }>;
+}
+
 export interface EventCodec {
   /** An append's events, stream by stream (in the order given), as they are to be stored. */
   encodeAppend(streams: ReadonlyArray<{ readonly streamType: string; readonly events: readonly NewEvent[] }>): Promise<EncodedAppend>;
@@ -278,19 +290,14 @@ export interface EventCodec {
 
 export interface EncodedAppend {
   readonly events: NewEvent[][];
-  /**
-   * Statements the append's transaction runs with its events, and only if
-   * it writes them (not on a conflict or a duplicate): what the encoding
-   * relies on being stored with them (e.g. a new person's data key). A
-   * statement object shared by several appends of one batch runs once.
-   */
-  readonly statements: ReadonlyArray<{ sql: string; params: unknown[] }>;
+  /** What the encoding relies on being stored with the events, in their transaction (e.g. a new person's data key). */
+  readonly carried: Carried;
   /**
    * Told how the append ended: `committed` true once its transaction
    * committed with its events; false (with the error, if it threw) when it
-   * did not. Resolves true when the failure came from what `statements`
-   * relied on (another process stored something else first): the append is
-   * then encoded and sent again.
+   * did not. Resolves true when the failure came from what it carried
+   * (another process stored something else first): the append is then
+   * encoded and sent again.
    */
   settle(committed: boolean, error?: unknown): Promise<boolean>;
 }

@@ -5,7 +5,7 @@
 import type { WriteItem, WriteResult } from './batch.js';
 import { storedStreams } from './rows.js';
 import { EVENT_COLUMNS } from './sql.js';
-import type { CommandRecord, Snapshot, SqlExecutor, StoredEvent } from './types.js';
+import type { Carried, CommandRecord, Snapshot, SqlExecutor, StoredEvent } from './types.js';
 
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 500;
@@ -47,17 +47,16 @@ export function claimedStatement(claim: Statement, statements: readonly Statemen
   return { sql: `WITH ${ctes}\nSELECT "position" FROM head`, params };
 }
 
-/**
- * The statements appends of the batch carry (an encoding's, see
- * EncodedAppend), for those appended only; a statement object several of
- * them share runs once.
- */
+/** What the batch's appended items carry (see Carried), as statements: per `statements` function, once, each value once. */
 export function carriedStatements(items: readonly WriteItem[], results: readonly WriteResult[]): Statement[] {
-  const carried = new Set<Statement>();
+  const byKind = new Map<Carried['statements'], Set<unknown>>();
   items.forEach((item, i) => {
-    if (item.kind === 'append' && results[i]?.status === 'appended') for (const statement of item.statements ?? []) carried.add(statement);
+    if (item.kind !== 'append' || !item.carried || results[i]?.status !== 'appended' || item.carried.values.length === 0) return;
+    let values = byKind.get(item.carried.statements);
+    if (!values) byKind.set(item.carried.statements, (values = new Set()));
+    for (const value of item.carried.values) values.add(value);
   });
-  return [...carried];
+  return [...byKind].flatMap(([statements, values]) => statements([...values]));
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

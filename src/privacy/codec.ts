@@ -49,7 +49,7 @@ export class PersonalDataCodec implements EventCodec {
 
   /**
    * Seals the append's personal fields. A subject without a stored key gets
-   * a new one, stored by the append's own transaction (`statements`): so a
+   * a new one, stored by the append's own transaction (`carried`): so a
    * failed append leaves no key behind, and an append whose subject got
    * another key meanwhile (another process) fails there and is sealed again.
    */
@@ -70,7 +70,7 @@ export class PersonalDataCodec implements EventCodec {
     const keys = [...staged.values()];
     return {
       events,
-      statements: keys.map((key) => key.statement),
+      carried: { values: keys, statements: this.keys.stored },
       settle: (committed) => {
         // This process need not wait for the forget epoch to stop writing for whom it forgot.
         if (committed) this.keys.forgotten(forgets);

@@ -8,7 +8,7 @@
  * statement per 500 of them; never one look-up per event.
  *
  * A new person's key is not stored ahead of their first event: it is staged
- * (`forAppend`) and stored by that append's own transaction, whose statement
+ * (`forAppend`) and stored by that append's own transaction (`stored`), which
  * fails if the person has any other row by then (another process's key, or
  * a tombstone). So an event is only ever committed sealed with the stored
  * key, an append that is not written leaves no key, and a staged key is
@@ -22,16 +22,18 @@ import { newDataKey, unwrapKey, wrapKey } from './seal.js';
 /** A subject's key as a reader sees it: the key, `forgotten`, or `none` (no key was ever made: legacy plaintext). */
 export type KeyState = Buffer | 'forgotten' | 'none';
 
-/** A key made for an append and not yet stored: it is stored by `statement`, in the append's own transaction. */
+/** A key made for an append and not yet stored: `DataKeys.stored` stores it in the append's own transaction. */
 export interface StagedKey {
   readonly subject: string;
   readonly key: Buffer;
   readonly wrappedKey: string;
-  /** Inserts the row, failing the transaction when the subject has another row by then (KeyTable.insertStatement). */
-  readonly statement: { sql: string; params: unknown[] };
+  readonly masterKeyId: string;
   /** The forget epoch it was made under: it is cached after the commit only if no forget was learnt of since. */
   readonly epoch: bigint | undefined;
 }
+
+/** Keys per insert statement. */
+const INSERT_CHUNK = 500;
 
 export class DataKeys {
   private readonly cache = new Map<string, Buffer | 'forgotten'>();
@@ -69,7 +71,7 @@ export class DataKeys {
   /**
    * The key an append seals `subject`'s personal data with: the stored one,
    * or, for a subject with no row yet, a new key staged for the append's own
-   * transaction (`StagedKey.statement`), trusted only once that committed
+   * transaction (`stored`), trusted only once that committed
    * (`settle`). Appends of the same moment share one staged key. Refuses a
    * forgotten subject.
    */
@@ -85,11 +87,24 @@ export class DataKeys {
       const { key: master, id } = this.master.forWrapping();
       const key = newDataKey();
       const wrappedKey = wrapKey(master, subject, key);
-      staged = { subject, key, wrappedKey, epoch: this.epoch, statement: this.table.insertStatement({ subjectId: subject, wrappedKey, masterKeyId: id }) };
+      staged = { subject, key, wrappedKey, masterKeyId: id, epoch: this.epoch };
       this.staged.set(subject, staged);
     }
     return staged;
   }
+
+  /**
+   * The statements that store staged keys in an append transaction (of
+   * several appends at once): they fail it when a subject has another row by
+   * then (KeyTable.insertStatement).
+   */
+  readonly stored = (staged: readonly StagedKey[]): Array<{ sql: string; params: unknown[] }> => {
+    const statements = [];
+    for (let start = 0; start < staged.length; start += INSERT_CHUNK) {
+      statements.push(this.table.insertStatement(staged.slice(start, start + INSERT_CHUNK).map((key) => ({ subjectId: key.subject, wrappedKey: key.wrappedKey, masterKeyId: key.masterKeyId }))));
+    }
+    return statements;
+  };
 
   /**
    * After an append that carried `staged` keys. Committed: they are their
