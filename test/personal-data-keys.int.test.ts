@@ -4,7 +4,9 @@
  * caches) making the same person's key at once never leave an event sealed
  * with a key that is not the stored one; an append that is not written
  * leaves no key, and its key is not trusted afterwards; a forgotten person
- * never gets a key again.
+ * never gets a key again. And the forget epoch, read in the same statement
+ * as the events, keeps another store's warm key cache from answering after
+ * a forget committed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
@@ -85,5 +87,19 @@ describe.each(backends)('data keys made in the append transaction on %s', (backe
       await expect(app.store.append(registered('gone-again', 'gone', 'Back'))).rejects.toMatchObject({ code: 'FORGOTTEN' });
     }
     expect(await table.fetch(['gone'])).toMatchObject([{ subjectId: 'gone', wrappedKey: null }]);
+  });
+
+  it("stops another store's cached key from opening anything from its first read after a forget committed", async () => {
+    const [first, second] = apps as [App, App];
+    // Only the reads below may tell the second store anything (its log tailer would learn of the forget too).
+    await second.tailer.stop();
+    expect((await first.store.append(registered('warm', 'warm', 'Warm Cache'))).status).toBe('appended');
+    expect((await second.store.readStream('warm')).map((event) => event.data.name)).toEqual(['Warm Cache']);
+    const epochReads = second.privacy.keys.stats.epochReads;
+    await first.store.append({ streamId: 'warm', streamType: 'User', expectedVersion: 1, events: [{ type: 'user_forgotten', data: { userId: 'warm' }, metadata: {} }] });
+    expect((await second.store.readStream('warm')).map((event) => event.data.name ?? null)).toEqual([null, null]);
+    expect((await second.store.readLog({ streamType: 'User', afterPosition: 0n, limit: 1000 })).filter((event) => event.streamId === 'warm').map((event) => event.data.name ?? null)).toEqual([null, null]);
+    // The epoch came with the events each time: no statement of its own.
+    expect(second.privacy.keys.stats.epochReads).toBe(epochReads);
   });
 });

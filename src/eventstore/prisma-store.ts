@@ -5,6 +5,7 @@
  */
 import { Appender } from './appends.js';
 import { appendEncoded } from './encoded-append.js';
+import { alongColumn, alongOf } from './read-along.js';
 import type { WriteItem, WriteResult } from './batch.js';
 import { GroupCommit } from './group-commit.js';
 import { LogReads } from './log-reads.js';
@@ -186,13 +187,14 @@ export class PrismaEventStore implements EventStore {
   useCodec(codec: EventCodec): void {
     if (this.codec) throw new Error('The store already has a codec');
     this.codec = codec;
+    this.reads.along = alongColumn(codec.readAlong);
   }
 
   /** Pages of several streams' events in one query (see stream-pages.ts). */
   async readStreamPages(requests: readonly StreamPageRequest[]): Promise<StoredEvent[][]> {
-    const pages = await readStreamPages(this.reader, requests, this.schemas);
+    const pages = await readStreamPages(this.reader, requests, this.schemas, this.reads.along);
     if (!this.codec) return pages;
-    const { events } = await this.codec.decode(pages.flat(), []);
+    const { events } = await this.codec.decode(pages.flat(), [], alongOf(pages));
     let at = 0;
     return pages.map((page) => events.slice(at, (at += page.length)));
   }
@@ -203,12 +205,12 @@ export class PrismaEventStore implements EventStore {
 
   private async decodeEvents(read: Promise<StoredEvent[]>): Promise<StoredEvent[]> {
     const events = await read;
-    return this.codec && events.length > 0 ? (await this.codec.decode(events, [])).events : events;
+    return this.codec && events.length > 0 ? (await this.codec.decode(events, [], alongOf(events))).events : events;
   }
 
   private async decodeSnapshot(read: Promise<Snapshot | null>): Promise<Snapshot | null> {
     const snapshot = await read;
-    return this.codec && snapshot ? (await this.codec.decode([], [snapshot])).snapshots[0]! : snapshot;
+    return this.codec && snapshot ? (await this.codec.decode([], [snapshot], alongOf(snapshot))).snapshots[0]! : snapshot;
   }
 
   onCommit(listener: (head: bigint) => void): () => void {
@@ -223,7 +225,7 @@ export class PrismaEventStore implements EventStore {
   async readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>> {
     const streams = await this.reads.readStreams(after);
     if (!this.codec) return streams;
-    const { events } = await this.codec.decode([...streams.values()].flat(), []);
+    const { events } = await this.codec.decode([...streams.values()].flat(), [], alongOf(streams));
     let at = 0;
     return new Map([...streams].map(([id, page]) => [id, events.slice(at, (at += page.length))]));
   }
@@ -251,14 +253,14 @@ export class PrismaEventStore implements EventStore {
   async readStreamAt(streamId: string, toVersion: number, kind: SnapshotKind | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
     const read = await this.reads.readStreamAt(streamId, toVersion, kind);
     if (!this.codec) return read;
-    const { events, snapshots } = await this.codec.decode(read.events, read.snapshot ? [read.snapshot] : []);
+    const { events, snapshots } = await this.codec.decode(read.events, read.snapshot ? [read.snapshot] : [], alongOf(read) ?? alongOf(read.events));
     return { snapshot: snapshots[0] ?? null, events };
   }
 
   async readSnapshots(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, Snapshot>> {
     const found = await this.reads.readSnapshots(streamIds, kind);
     if (!this.codec || found.size === 0) return found;
-    const { snapshots } = await this.codec.decode([], [...found.values()]);
+    const { snapshots } = await this.codec.decode([], [...found.values()], alongOf(found));
     return new Map(snapshots.map((snapshot) => [snapshot.streamId, snapshot]));
   }
 

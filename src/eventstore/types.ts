@@ -284,8 +284,19 @@ export interface EventCodec {
   /** An append's events, stream by stream (in the order given), as they are to be stored. */
   encodeAppend(streams: ReadonlyArray<{ readonly streamType: string; readonly events: readonly NewEvent[] }>): Promise<EncodedAppend>;
   encodeSnapshot(snapshot: Snapshot): Promise<Snapshot>;
-  /** Decodes events and snapshots read together (one batch of key look-ups for both). */
-  decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[]): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }>;
+  /**
+   * Decodes events and snapshots read together (one batch of key look-ups
+   * for both). `along`: the value of `readAlong` read in the same statement
+   * as them (undefined when the store did not read it, e.g. no rows).
+   */
+  decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[], along?: unknown): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }>;
+  /**
+   * A scalar SQL expression (a subquery on the codec's own tables) the store
+   * selects in the same statement as the events and snapshots it reads, and
+   * hands to `decode` with them: what the codec must know as of the read
+   * itself (the personal-data codec: the forget epoch), without a round trip of its own.
+   */
+  readonly readAlong?: string;
 }
 
 export interface EncodedAppend {

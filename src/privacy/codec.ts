@@ -9,7 +9,7 @@
  */
 import type { PersonalFields } from '../domain/event-types.js';
 import type { EncodedAppend, EventCodec, JsonObject, NewEvent, Snapshot, StoredEvent } from '../eventstore/types.js';
-import type { DataKeys, KeyState, StagedKey } from './data-keys.js';
+import { FORGET_EPOCH, type DataKeys, type KeyState, type StagedKey } from './data-keys.js';
 import { isSealed, openValue, sealValue } from './seal.js';
 
 export interface PersonalCatalog {
@@ -92,12 +92,15 @@ export class PersonalDataCodec implements EventCodec {
     return { ...snapshot, state: await this.seal(personal, snapshot.state, (subject) => this.keys.forWrite(subject)) };
   }
 
-  async decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[]): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }> {
+  /** The forget epoch, read by the store in the same statement as the events and snapshots it decodes. */
+  readonly readAlong = FORGET_EPOCH;
+
+  async decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[], along?: unknown): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }> {
     const subjects = new Set<string>();
     const eventFields = events.map((event) => this.fieldsOf(this.catalog.personalOf(event.type), event.data, subjects));
     const snapshotFields = snapshots.map((snapshot) => this.fieldsOf(this.snapshots.get(snapshot.streamType), snapshot.state, subjects));
     if (subjects.size === 0) return { events: [...events], snapshots: [...snapshots] };
-    const keys = await this.keys.forRead(subjects);
+    const keys = await this.keys.forRead(subjects, epochOf(along));
     const epoch = this.keys.validFor;
     return {
       events: events.map((event, i) => {
@@ -175,5 +178,9 @@ export class PersonalDataCodec implements EventCodec {
     return opened;
   }
 }
+
+/** The epoch as the store read it along (a number, a bigint or a numeric string by driver; null: no epoch row, 0). */
+const epochOf = (along: unknown): bigint | undefined =>
+  along === undefined ? undefined : along === null ? 0n : typeof along === 'bigint' || typeof along === 'number' || typeof along === 'string' ? BigInt(along) : undefined;
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,11 +1,17 @@
 /**
  * People's data keys as this process sees them: fetched in batches, cached
  * up to a bound (least recently used out first), and never trusted past a
- * forget. Every read batch first reads the forget epoch (one small row that
- * each forget bumps in its own transaction): when it moved, the cache is
- * dropped, so a key another process destroyed stops answering here from the
- * next read on. A batch costs that one read plus, for subjects not cached, one
- * statement per 500 of them; never one look-up per event.
+ * forget. Each forget bumps the forget epoch (one small row) in its own
+ * transaction, and the store selects that epoch in the same statement as
+ * the events or snapshots it reads (FORGET_EPOCH, EventCodec.readAlong):
+ * when it differs from the one the cache was filled under, the cache is
+ * dropped before anything of that read is opened. The guarantee: a read
+ * whose statement began after a forget committed (on any process) sees the
+ * forget's epoch, since a statement sees every commit before it began, so
+ * no key cached before the forget opens anything it returns. Reads that
+ * carry no epoch (read models' rows) read it first, one statement, as
+ * before. A batch costs, for subjects not cached, one statement per 500 of
+ * them; never one look-up per event.
  *
  * A new person's key is not stored ahead of their first event: it is staged
  * (`forAppend`) and stored by that append's own transaction (`stored`), which
@@ -32,6 +38,13 @@ export interface StagedKey {
   readonly epoch: bigint | undefined;
 }
 
+/**
+ * The forget epoch as an SQL scalar: what a read of events selects with
+ * them (EventCodec.readAlong), so the epoch is as of the same snapshot as
+ * the events themselves.
+ */
+export const FORGET_EPOCH = '(SELECT forget_epoch FROM personal_data_epoch WHERE id = 1)';
+
 /** Keys per insert statement. */
 const INSERT_CHUNK = 500;
 
@@ -49,11 +62,17 @@ export class DataKeys {
     private readonly limit: number,
   ) {}
 
-  /** The keys of these subjects for reading, after checking no forget happened since they were cached. */
-  async forRead(subjects: ReadonlySet<string>): Promise<Map<string, KeyState>> {
+  /**
+   * The keys of these subjects for reading, after checking no forget
+   * happened since they were cached: against `epoch` when the caller read
+   * it in the same statement as what it opens (FORGET_EPOCH), else against
+   * one read now.
+   */
+  async forRead(subjects: ReadonlySet<string>, epoch?: bigint): Promise<Map<string, KeyState>> {
     const result = new Map<string, KeyState>();
     if (subjects.size === 0) return result;
-    const epoch = await this.checkEpoch();
+    if (epoch === undefined) epoch = await this.checkEpoch();
+    else this.learnEpoch(epoch);
     const missing: string[] = [];
     for (const subject of subjects) {
       const cached = this.cached(subject);
@@ -257,11 +276,21 @@ export class DataKeys {
 
   private async checkEpoch(): Promise<bigint> {
     const epoch = await this.readEpoch();
+    this.learnEpoch(epoch);
+    return epoch;
+  }
+
+  /**
+   * Any other epoch than the cache's drops the cache. (An older one, from a
+   * read that began before a newer one, drops it too: every key cached
+   * under an epoch was fetched after it was learnt, so none outlives a
+   * change, in either direction; a restored database's epoch may go back.)
+   */
+  private learnEpoch(epoch: bigint): void {
     if (this.epoch !== epoch) {
       this.clear();
       this.epoch = epoch;
     }
-    return epoch;
   }
 
   private cached(subject: string): Buffer | 'forgotten' | undefined {
