@@ -1,6 +1,7 @@
 /**
  * People's data keys as this process sees them: fetched in batches, cached
- * up to a bound (least recently used out first), and never trusted past a
+ * up to a bound (least recently used out first, where used lately means
+ * within the last half of the cache's turnover), and never trusted past a
  * forget. Each forget bumps the forget epoch (one small row) in its own
  * transaction, and the store selects that epoch in the same statement as
  * the events or snapshots it reads (FORGET_EPOCH, EventCodec.readAlong):
@@ -49,7 +50,9 @@ export const FORGET_EPOCH = '(SELECT forget_epoch FROM personal_data_epoch WHERE
 const INSERT_CHUNK = 500;
 
 export class DataKeys {
-  private readonly cache = new Map<string, Buffer | 'forgotten'>();
+  private readonly cache = new Map<string, { state: Buffer | 'forgotten'; at: number }>();
+  /** Entries put at the end of the cache so far (its clock for `cached`). */
+  private kept = 0;
   private epoch: bigint | undefined;
   /** Called whenever the cache is dropped (a forget somewhere): whatever was opened with these keys goes too. */
   private readonly dropped: Array<() => void> = [];
@@ -295,12 +298,14 @@ export class DataKeys {
 
   private cached(subject: string): Buffer | 'forgotten' | undefined {
     const found = this.cache.get(subject);
-    if (found !== undefined) {
-      // Most recently used last: the first entry is the one to drop.
+    if (found === undefined) return undefined;
+    // Most recently used last: the first entry is the one to drop. An entry is moved only once it
+    // has aged past half the cache (moving costs a delete and an insert on every hit of a page).
+    if (this.kept - found.at > this.limit / 2) {
       this.cache.delete(subject);
-      this.cache.set(subject, found);
+      this.cache.set(subject, { state: found.state, at: ++this.kept });
     }
-    return found;
+    return found.state;
   }
 
   private remember(subject: string, wrapped: string | null, masterKeyId: string | null, epoch: bigint | undefined): Buffer | 'forgotten' {
@@ -319,7 +324,8 @@ export class DataKeys {
   }
 
   private keep(subject: string, state: Buffer | 'forgotten'): void {
-    this.cache.set(subject, state);
+    this.cache.delete(subject);
+    this.cache.set(subject, { state, at: ++this.kept });
     if (this.cache.size > this.limit) this.cache.delete(this.cache.keys().next().value as string);
   }
 }

@@ -42,7 +42,9 @@ function decrypt(key: Buffer, sealed: Buffer, aad: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, NONCE));
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
-  return Buffer.concat([decipher.update(sealed.subarray(NONCE, sealed.length - TAG)), decipher.final()]);
+  const body = decipher.update(sealed.subarray(NONCE, sealed.length - TAG));
+  const tail = decipher.final(); // empty in GCM mode: no copy then
+  return tail.length === 0 ? body : Buffer.concat([body, tail]);
 }
 
 /** A fresh random data key (32 bytes). */
