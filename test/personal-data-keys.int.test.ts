@@ -102,4 +102,22 @@ describe.each(backends)('data keys made in the append transaction on %s', (backe
     // The epoch came with the events each time: no statement of its own.
     expect(second.privacy.keys.stats.epochReads).toBe(epochReads);
   });
+
+  it("seals again with the stored key an append that took a person with a key for a new one", async () => {
+    const [first] = apps as [App, App];
+    await first.tailer.stop(); // its reads would fetch keys too
+    first.privacy.keys.clear();
+    // racer-0 got a key in the race above, from events in other streams: their own stream is new.
+    const fetches = first.privacy.keys.stats.fetches;
+    expect((await first.store.append(registered('racer-0', 'racer-0', 'Racer Zero'))).status).toBe('appended');
+    // No look-up first: the failed try's look-up found the stored key.
+    expect(first.privacy.keys.stats.fetches - fetches).toBe(1);
+    // A person who is new indeed costs no look-up at all.
+    expect((await first.store.append(registered('brand-new', 'brand-new', 'Brand New'))).status).toBe('appended');
+    expect(first.privacy.keys.stats.fetches - fetches).toBe(1);
+    const read = await freshNames(['racer-0', 'racer-0-on-0']);
+    expect(read.unreadable).toBe(0);
+    expect(read.names).toEqual(['Racer Zero', 'racer-0 by 0']);
+    expect((await freshNames(['brand-new'])).names).toEqual(['Brand New']);
+  });
 });

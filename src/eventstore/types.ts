@@ -282,7 +282,7 @@ export interface Carried<T = unknown> {
 
 export interface EventCodec {
   /** An append's events, stream by stream (in the order given), as they are to be stored. */
-  encodeAppend(streams: ReadonlyArray<{ readonly streamType: string; readonly events: readonly NewEvent[] }>): Promise<EncodedAppend>;
+  encodeAppend(streams: readonly StreamAppend[]): Promise<EncodedAppend>;
   encodeSnapshot(snapshot: Snapshot): Promise<Snapshot>;
   /**
    * Decodes events and snapshots read together (one batch of key look-ups

@@ -8,7 +8,7 @@
  * through untouched, without any key look-up.
  */
 import type { PersonalFields } from '../domain/event-types.js';
-import type { EncodedAppend, EventCodec, JsonObject, NewEvent, Snapshot, StoredEvent } from '../eventstore/types.js';
+import type { EncodedAppend, EventCodec, JsonObject, NewEvent, Snapshot, StoredEvent, StreamAppend } from '../eventstore/types.js';
 import { FORGET_EPOCH, type DataKeys, type KeyState, type StagedKey } from './data-keys.js';
 import { isSealed, openValue, sealValue } from './seal.js';
 
@@ -53,7 +53,7 @@ export class PersonalDataCodec implements EventCodec {
    * failed append leaves no key behind, and an append whose subject got
    * another key meanwhile (another process) fails there and is sealed again.
    */
-  async encodeAppend(streams: ReadonlyArray<{ readonly streamType: string; readonly events: readonly NewEvent[] }>): Promise<EncodedAppend> {
+  async encodeAppend(streams: readonly StreamAppend[]): Promise<EncodedAppend> {
     const staged = new Map<string, StagedKey>();
     const forgets: string[] = [];
     const events: NewEvent[][] = [];
@@ -63,7 +63,10 @@ export class PersonalDataCodec implements EventCodec {
         const forgotten = this.catalog.forgetsOf(event.type);
         if (forgotten !== undefined && typeof event.data[forgotten] === 'string') forgets.push(event.data[forgotten]);
         const personal = this.catalog.personalOf(event.type);
-        encoded.push(personal ? { ...event, data: await this.seal(personal, event.data, (subject) => this.keyForAppend(subject, staged)) } : event);
+        // A person whose own stream this append starts has no key yet: theirs is made without a look-up.
+        // (Were it there after all, the append fails on it and is sealed again, with the stored one.)
+        const keyOf = (subject: string) => this.keyForAppend(subject, staged, subject === part.streamId && (part.expectedVersion === 'no_stream' || part.expectedVersion === 0));
+        encoded.push(personal ? { ...event, data: await this.seal(personal, event.data, keyOf) } : event);
       }
       events.push(encoded);
     }
@@ -79,8 +82,8 @@ export class PersonalDataCodec implements EventCodec {
     };
   }
 
-  private async keyForAppend(subject: string, staged: Map<string, StagedKey>): Promise<Buffer> {
-    const found = await this.keys.forAppend(subject);
+  private async keyForAppend(subject: string, staged: Map<string, StagedKey>, isNew: boolean): Promise<Buffer> {
+    const found = await this.keys.forAppend(subject, isNew);
     if (Buffer.isBuffer(found)) return found;
     staged.set(subject, found);
     return found.key;

@@ -94,14 +94,15 @@ export class DataKeys {
    * The key an append seals `subject`'s personal data with: the stored one,
    * or, for a subject with no row yet, a new key staged for the append's own
    * transaction (`stored`), trusted only once that committed
-   * (`settle`). Appends of the same moment share one staged key. Refuses a
-   * forgotten subject.
+   * (`settle`). Appends of the same moment share one staged key. `isNew`:
+   * the caller knows of no row (a new person's own first event), so none is
+   * looked up; the append's statement still checks. Refuses a forgotten subject.
    */
-  async forAppend(subject: string): Promise<Buffer | StagedKey> {
+  async forAppend(subject: string, isNew = false): Promise<Buffer | StagedKey> {
     const cached = this.cached(subject);
     if (cached instanceof Buffer) return cached;
     if (cached === 'forgotten') throw forgottenError(subject);
-    const known = this.staged.get(subject) ?? (await this.lookUp(subject, false));
+    const known = this.staged.get(subject) ?? (isNew ? 'none' : await this.lookUp(subject, false));
     if (known === 'forgotten') throw forgottenError(subject);
     if (known !== 'none') return known;
     let staged = this.staged.get(subject);
