@@ -7,8 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Carried, CommandRecord, ExpectedVersion, MultiStreamAppendRequest, MultiStreamAppendResult, Snapshot, StoredEvent } from './types.js';
 
-/** Every append travels as a multi-stream request (a single-stream append is one with one stream). */
-/** An append may carry values its transaction writes if (and only if) it is appended (see Carried). */
+/**
+ * Every append travels as a multi-stream request (a single-stream append is
+ * one with one stream), with the values it carries into its transaction, if
+ * any (written only if it is appended, see Carried).
+ */
 export type WriteItem =
   | { kind: 'append'; request: MultiStreamAppendRequest; carried?: Carried | undefined }
   | { kind: 'snapshot'; snapshot: Snapshot };

@@ -28,10 +28,11 @@ export async function appendEncoded(
     try {
       result = (await submit(item)) as MultiStreamAppendResult;
     } catch (error) {
-      if ((await encoded.settle(false, error)) && attempt < ATTEMPTS) continue;
+      // The append's own error is the one to report, whatever settling it met.
+      if ((await encoded.settle(false, error).catch(() => false)) && attempt < ATTEMPTS) continue;
       throw error;
     }
-    await encoded.settle(result.status === 'appended');
+    await encoded.settle(result.status === 'appended').catch(() => false);
     if (result.status !== 'appended') return result;
     // The writer's own events, as written before encoding (the i-th stored event of a stream is the i-th of its request).
     return {

@@ -262,13 +262,6 @@ export interface EventStore {
 }
 
 /**
- * Turns what is written into what is stored and back, between the store and
- * everything above it (the app's personal-data codec seals personal fields
- * with per-person keys). Reads decode whole batches at once so keys are
- * fetched per batch, never per event. Appends are encoded after their schema
- * check; projections in the append transaction see the stored (encoded) form.
- */
-/**
  * Values an append carries into its transaction, written there only if the
  * append is (not on a conflict or a duplicate). The values of all appends of
  * one batch that share `statements` (the same function) become statements
@@ -280,6 +273,13 @@ export interface Carried<T = unknown> {
   statements(values: readonly T[]): Array<{ sql: string; params: unknown[] }>;
 }
 
+/**
+ * Turns what is written into what is stored and back, between the store and
+ * everything above it (the app's personal-data codec seals personal fields
+ * with per-person keys). Reads decode whole batches at once so keys are
+ * fetched per batch, never per event. Appends are encoded after their schema
+ * check; projections in the append transaction see the stored (encoded) form.
+ */
 export interface EventCodec {
   /** An append's events, stream by stream (in the order given), as they are to be stored. */
   encodeAppend(streams: readonly StreamAppend[]): Promise<EncodedAppend>;
