@@ -22,6 +22,7 @@
  * trusted (cached) only once its append committed (`settle`).
  */
 import { forgotten } from '../domain/errors.js';
+import { BatchedLookUps } from './batched-look-ups.js';
 import type { KeyTable } from './key-table.js';
 import type { MasterKeys } from './master-key.js';
 import { newDataKey, unwrapKey, wrapKey } from './seal.js';
@@ -102,7 +103,7 @@ export class DataKeys {
     const cached = this.cached(subject);
     if (cached instanceof Buffer) return cached;
     if (cached === 'forgotten') throw forgottenError(subject);
-    const known = this.staged.get(subject) ?? (isNew ? 'none' : await this.lookUp(subject, false));
+    const known = this.staged.get(subject) ?? (isNew ? 'none' : await this.lookUps.lookUp(subject, false));
     if (known === 'forgotten') throw forgottenError(subject);
     if (known !== 'none') return known;
     let staged = this.staged.get(subject);
@@ -171,7 +172,7 @@ export class DataKeys {
   async forWrite(subject: string): Promise<Buffer> {
     for (let tries = 0; ; tries++) {
       const cached = this.cached(subject);
-      const state = cached ?? (await this.lookUp(subject, true));
+      const state = cached ?? (await this.lookUps.lookUp(subject, true));
       if (state === 'forgotten') throw forgottenError(subject);
       if (state instanceof Buffer) return state;
       // A look-up already under way for an append does not make keys: the next one does.
@@ -181,63 +182,35 @@ export class DataKeys {
 
   /** Keys made for appends whose transaction has not committed yet. */
   private readonly staged = new Map<string, StagedKey>();
-  private readonly pending = new Map<string, Promise<KeyState>>();
-  private readonly waiting = new Map<string, { make: boolean; resolve(state: KeyState): void; reject(error: unknown): void }>();
-  private flushing = false;
-
   /**
-   * A subject's stored key, looked up together with the others of the same
-   * moment (concurrent commands share one statement). `make`: a subject
-   * without a row gets one, in one insert for the batch.
+   * Subjects' stored keys, looked up with the others of the same moment
+   * (batched-look-ups.ts). `make`: a subject without a row gets one, in one
+   * insert for the batch.
    */
-  private lookUp(subject: string, make: boolean): Promise<KeyState> {
-    let pending = this.pending.get(subject);
-    const waiter = this.waiting.get(subject);
-    if (pending) {
-      if (waiter && make) waiter.make = true;
-      return pending;
-    }
-    pending = new Promise<KeyState>((resolve, reject) => this.waiting.set(subject, { make, resolve, reject }));
-    this.pending.set(subject, pending);
-    if (!this.flushing) {
-      this.flushing = true;
-      setImmediate(() => void this.flushLookUps());
-    }
-    return pending;
-  }
-
-  /** One batch of look-ups: fetch; when some must be made, one insert and a fetch of those again. */
-  private async flushLookUps(): Promise<void> {
-    const batch = new Map(this.waiting);
-    this.waiting.clear();
-    this.flushing = false;
+  private readonly lookUps = new BatchedLookUps<KeyState>(async (batch) => {
+    const epoch = this.epoch;
     const subjects = [...batch.keys()];
-    try {
-      const epoch = this.epoch;
-      this.stats.fetches++;
-      const rows = new Map((await this.table.fetch(subjects)).map((row) => [row.subjectId, row]));
-      const missing = subjects.filter((subject) => !rows.has(subject) && batch.get(subject)!.make);
-      if (missing.length > 0) {
-        const { key, id } = this.master.forWrapping();
-        await this.table.insert(missing.map((subject) => ({ subjectId: subject, wrappedKey: wrapKey(key, subject, newDataKey()), masterKeyId: id })));
-        // Another process may have made some first: whichever row is there is the key.
-        for (const row of await this.table.fetch(missing)) rows.set(row.subjectId, row);
-      }
-      for (const [subject, waiter] of batch) {
-        const row = rows.get(subject);
-        try {
-          if (!row && waiter.make) throw new Error(`The data key of ${subject} could not be stored`);
-          waiter.resolve(row ? this.remember(subject, row.wrappedKey, row.masterKeyId, epoch) : 'none');
-        } catch (error) {
-          waiter.reject(error);
-        }
-      }
-    } catch (error) {
-      for (const waiter of batch.values()) waiter.reject(error);
-    } finally {
-      for (const subject of subjects) this.pending.delete(subject);
+    this.stats.fetches++;
+    const rows = new Map((await this.table.fetch(subjects)).map((row) => [row.subjectId, row]));
+    const missing = subjects.filter((subject) => !rows.has(subject) && batch.get(subject));
+    if (missing.length > 0) {
+      const { key, id } = this.master.forWrapping();
+      await this.table.insert(missing.map((subject) => ({ subjectId: subject, wrappedKey: wrapKey(key, subject, newDataKey()), masterKeyId: id })));
+      // Another process may have made some first: whichever row is there is the key.
+      for (const row of await this.table.fetch(missing)) rows.set(row.subjectId, row);
     }
-  }
+    const answers = new Map<string, KeyState | Error>();
+    for (const [subject, make] of batch) {
+      const row = rows.get(subject);
+      try {
+        if (!row && make) throw new Error(`The data key of ${subject} could not be stored`);
+        answers.set(subject, row ? this.remember(subject, row.wrappedKey, row.masterKeyId, epoch) : 'none');
+      } catch (error) {
+        answers.set(subject, error as Error);
+      }
+    }
+    return answers;
+  });
 
   /** Drops every cached key (tests, and after a rotation in this process). */
   clear(): void {
