@@ -31,7 +31,7 @@ import { commandKey, decide, nextTimestamp, type Decided, type StreamState, type
 import { mergeStreams, ROLLED_BACK, serverErrorCode, type Prediction } from './prediction.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { COMMAND_COLUMNS, toCommandRecord, type CommandRow } from './rows.js';
-import { checkpointUpsert, claimedStatement, commandInserts, eventInserts, runTogether, snapshotInserts, type Statement } from './write-statements.js';
+import { carriedStatements, checkpointUpsert, claimedStatement, commandInserts, eventInserts, runTogether, snapshotInserts, type Statement } from './write-statements.js';
 import { adapterExecutor, inTransaction, toBigInt, toDate, toNumber, type Dialect } from './sql.js';
 import type { CommandRecord, InlineProjection, MultiStreamAppendRequest, SqlExecutor } from './types.js';
 
@@ -306,7 +306,7 @@ export class Appender {
   /** The batch's inserts and checkpoints (the head update and read models are added by each path). */
   private batchWrites(items: readonly WriteItem[], batch: Decided, timestamp: Date): Statement[] {
     const snapshots = items.flatMap((item) => (item.kind === 'snapshot' ? [item.snapshot] : []));
-    const writes = [...eventInserts(batch.events), ...commandInserts(batch.commands, timestamp), ...snapshotInserts(snapshots, timestamp)];
+    const writes = [...carriedStatements(items, batch.results), ...eventInserts(batch.events), ...commandInserts(batch.commands, timestamp), ...snapshotInserts(snapshots, timestamp)];
     if (batch.events.length > 0 && this.projections.length > 0) {
       writes.push(checkpointUpsert(this.projections.map((projection) => projection.name), batch.head, timestamp));
     }

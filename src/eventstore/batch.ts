@@ -5,10 +5,16 @@
  * Both append paths (locked and predicted) decide through this one function.
  */
 import { randomUUID } from 'node:crypto';
-import type { CommandRecord, ExpectedVersion, MultiStreamAppendRequest, MultiStreamAppendResult, Snapshot, StoredEvent } from './types.js';
+import type { Carried, CommandRecord, ExpectedVersion, MultiStreamAppendRequest, MultiStreamAppendResult, Snapshot, StoredEvent } from './types.js';
 
-/** Every append travels as a multi-stream request (a single-stream append is one with one stream). */
-export type WriteItem = { kind: 'append'; request: MultiStreamAppendRequest } | { kind: 'snapshot'; snapshot: Snapshot };
+/**
+ * Every append travels as a multi-stream request (a single-stream append is
+ * one with one stream), with the values it carries into its transaction, if
+ * any (written only if it is appended, see Carried).
+ */
+export type WriteItem =
+  | { kind: 'append'; request: MultiStreamAppendRequest; carried?: Carried | undefined }
+  | { kind: 'snapshot'; snapshot: Snapshot };
 export type WriteResult = MultiStreamAppendResult | null;
 
 export interface StreamState {

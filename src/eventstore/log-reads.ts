@@ -4,12 +4,16 @@
  */
 import { COMMAND_COLUMNS, toCommandRecord, toSnapshot, type CommandRow, type SnapshotRow } from './rows.js';
 import { EVENT_COLUMNS, placeholders, toBigInt, toNumber, toStoredEvent, type EventRow } from './sql.js';
+import { tagAlong } from './read-along.js';
 import { FIRST_POSITION_PARAMS, firstPositionFrom, streamVersionAt } from './time-bounds.js';
 import type { CommandRecord, EventSchemas, ReadLogOptions, ReadStreamOptions, Snapshot, SnapshotKind, SqlExecutor, StoredEvent } from './types.js';
 
 const timeParams = (time: Date) => Array.from({ length: FIRST_POSITION_PARAMS }, () => time);
 
 export class LogReads {
+  /** The codec's read-along column (read-along.ts), selected with events and snapshots. */
+  along = '';
+
   constructor(
     private readonly reader: SqlExecutor,
     /** Counts the events stream reads return (what snapshots save). */
@@ -22,14 +26,14 @@ export class LogReads {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const params: unknown[] = [streamId, options.afterVersion ?? 0];
-    let sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version > ?`;
+    let sql = `SELECT ${EVENT_COLUMNS}${this.along} FROM events WHERE stream_id = ? AND version > ?`;
     if (options.toVersion !== undefined) {
       sql += ' AND version <= ?';
       params.push(options.toVersion);
     }
     const rows = await this.reader.query<EventRow>(`${sql} ORDER BY version`, params);
     this.stats.eventsRead += rows.length;
-    return rows.map(this.toEvent);
+    return tagAlong(rows.map(this.toEvent), rows);
   }
 
   async readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>> {
@@ -43,12 +47,12 @@ export class LogReads {
       result.set(streamId, []);
     }
     const rows = await this.reader.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' OR ')} ORDER BY stream_id, version`,
+      `SELECT ${EVENT_COLUMNS}${this.along} FROM events WHERE ${conditions.join(' OR ')} ORDER BY stream_id, version`,
       params,
     );
     this.stats.eventsRead += rows.length;
     for (const row of rows) result.get(row.stream_id)?.push(this.toEvent(row));
-    return result;
+    return tagAlong(result, rows);
   }
 
   async streamVersion(streamId: string, at?: Date): Promise<number> {
@@ -88,10 +92,10 @@ export class LogReads {
     }
     params.push(options.limit);
     const rows = await this.reader.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY "position"${options.newestFirst ? ' DESC' : ''} LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS}${this.along} FROM events WHERE ${conditions.join(' AND ')} ORDER BY "position"${options.newestFirst ? ' DESC' : ''} LIMIT ?`,
       params,
     );
-    return rows.map(this.toEvent);
+    return tagAlong(rows.map(this.toEvent), rows);
   }
 
   async headPosition(): Promise<bigint> {
@@ -108,10 +112,10 @@ export class LogReads {
 
   async readSnapshot(streamId: string, maxVersion: number, kind: SnapshotKind): Promise<Snapshot | null> {
     const rows = await this.reader.query<SnapshotRow>(
-      'SELECT stream_id, stream_type, version, revision, state FROM snapshots WHERE stream_id = ? AND stream_type = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1',
+      `SELECT stream_id, stream_type, version, revision, state${this.along} FROM snapshots WHERE stream_id = ? AND stream_type = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1`,
       [streamId, kind.streamType, kind.revision, maxVersion],
     );
-    return rows[0] ? toSnapshot(rows[0]) : null;
+    return rows[0] ? tagAlong(toSnapshot(rows[0]), rows) : null;
   }
 
   async readStreamAt(streamId: string, toVersion: number, kind: SnapshotKind | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
@@ -120,9 +124,9 @@ export class LogReads {
     // The snapshot row first (kind 0, its state in `data`), then the events after it.
     const rows = await this.reader.query<EventRow & { kind: unknown }>(
       `WITH s AS (SELECT version, stream_type, state FROM snapshots WHERE stream_id = ? AND stream_type = ? AND revision = ? AND version <= ? ORDER BY version DESC LIMIT 1)
-       SELECT 0 AS kind, NULL AS "position", NULL AS id, CAST(? AS TEXT) AS stream_id, s.stream_type, s.version, NULL AS type, NULL AS schema_version, s.state AS data, NULL AS metadata, NULL AS "timestamp" FROM s
+       SELECT 0 AS kind, NULL AS "position", NULL AS id, CAST(? AS TEXT) AS stream_id, s.stream_type, s.version, NULL AS type, NULL AS schema_version, s.state AS data, NULL AS metadata, NULL AS "timestamp"${this.along} FROM s
        UNION ALL
-       SELECT 1 AS kind, ${EVENT_COLUMNS} FROM events
+       SELECT 1 AS kind, ${EVENT_COLUMNS}${this.along} FROM events
         WHERE stream_id = ? AND version > COALESCE((SELECT version FROM s), 0) AND version <= ?
        ORDER BY kind, version`,
       [streamId, streamType, revision, toVersion, streamId, streamId, toVersion],
@@ -134,20 +138,20 @@ export class LogReads {
         : null;
     const events = (snapshot ? rows.slice(1) : rows).map(this.toEvent);
     this.stats.eventsRead += events.length;
-    return { snapshot, events };
+    return tagAlong({ snapshot, events }, rows);
   }
 
   async readSnapshots(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, Snapshot>> {
     const result = new Map<string, Snapshot>();
     if (streamIds.length === 0) return result;
     const rows = await this.reader.query<SnapshotRow>(
-      `SELECT s.stream_id, s.stream_type, s.version, s.revision, s.state FROM snapshots s
+      `SELECT s.stream_id, s.stream_type, s.version, s.revision, s.state${this.along} FROM snapshots s
        WHERE s.stream_id IN (${placeholders(streamIds.length)}) AND s.stream_type = ? AND s.revision = ?
          AND s.version = (SELECT MAX(version) FROM snapshots m WHERE m.stream_id = s.stream_id AND m.stream_type = s.stream_type AND m.revision = s.revision)`,
       [...streamIds, kind.streamType, kind.revision],
     );
     for (const row of rows) result.set(row.stream_id, toSnapshot(row));
-    return result;
+    return tagAlong(result, rows);
   }
 
   /** The position the served read model is complete up to; for one not built yet, how far its build has come. */

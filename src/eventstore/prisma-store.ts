@@ -4,6 +4,8 @@
  * reads are plain queries (log-reads.ts), and projections are replayed here.
  */
 import { Appender } from './appends.js';
+import { appendEncoded } from './encoded-append.js';
+import { alongColumn, alongOf } from './read-along.js';
 import type { WriteItem, WriteResult } from './batch.js';
 import { GroupCommit } from './group-commit.js';
 import { LogReads } from './log-reads.js';
@@ -175,17 +177,7 @@ export class PrismaEventStore implements EventStore {
       : request;
     const codec = this.codec;
     if (!codec) return (await this.writes.submit({ kind: 'append', request: stamped })) as MultiStreamAppendResult;
-    const encoded: MultiStreamAppendRequest = {
-      ...stamped,
-      streams: await Promise.all(stamped.streams.map(async (part) => ({ ...part, events: await codec.encodeEvents(part.streamType, part.events) }))),
-    };
-    const result = (await this.writes.submit({ kind: 'append', request: encoded })) as MultiStreamAppendResult;
-    if (result.status !== 'appended') return result;
-    // The writer's own events, as written before sealing (the i-th stored event of a stream is the i-th of its request).
-    return {
-      ...result,
-      streams: result.streams.map((part, s) => ({ ...part, events: part.events.map((event, i) => ({ ...event, data: stamped.streams[s]!.events[i]!.data })) })),
-    };
+    return appendEncoded(codec, (item) => this.writes.submit(item), stamped);
   }
 
   /**
@@ -195,13 +187,14 @@ export class PrismaEventStore implements EventStore {
   useCodec(codec: EventCodec): void {
     if (this.codec) throw new Error('The store already has a codec');
     this.codec = codec;
+    this.reads.along = alongColumn(codec.readAlong);
   }
 
   /** Pages of several streams' events in one query (see stream-pages.ts). */
   async readStreamPages(requests: readonly StreamPageRequest[]): Promise<StoredEvent[][]> {
-    const pages = await readStreamPages(this.reader, requests, this.schemas);
+    const pages = await readStreamPages(this.reader, requests, this.schemas, this.reads.along);
     if (!this.codec) return pages;
-    const { events } = await this.codec.decode(pages.flat(), []);
+    const { events } = await this.codec.decode(pages.flat(), [], alongOf(pages));
     let at = 0;
     return pages.map((page) => events.slice(at, (at += page.length)));
   }
@@ -212,12 +205,12 @@ export class PrismaEventStore implements EventStore {
 
   private async decodeEvents(read: Promise<StoredEvent[]>): Promise<StoredEvent[]> {
     const events = await read;
-    return this.codec && events.length > 0 ? (await this.codec.decode(events, [])).events : events;
+    return this.codec && events.length > 0 ? (await this.codec.decode(events, [], alongOf(events))).events : events;
   }
 
   private async decodeSnapshot(read: Promise<Snapshot | null>): Promise<Snapshot | null> {
     const snapshot = await read;
-    return this.codec && snapshot ? (await this.codec.decode([], [snapshot])).snapshots[0]! : snapshot;
+    return this.codec && snapshot ? (await this.codec.decode([], [snapshot], alongOf(snapshot))).snapshots[0]! : snapshot;
   }
 
   onCommit(listener: (head: bigint) => void): () => void {
@@ -232,7 +225,7 @@ export class PrismaEventStore implements EventStore {
   async readStreams(after: ReadonlyMap<string, number>): Promise<Map<string, StoredEvent[]>> {
     const streams = await this.reads.readStreams(after);
     if (!this.codec) return streams;
-    const { events } = await this.codec.decode([...streams.values()].flat(), []);
+    const { events } = await this.codec.decode([...streams.values()].flat(), [], alongOf(streams));
     let at = 0;
     return new Map([...streams].map(([id, page]) => [id, events.slice(at, (at += page.length))]));
   }
@@ -260,14 +253,14 @@ export class PrismaEventStore implements EventStore {
   async readStreamAt(streamId: string, toVersion: number, kind: SnapshotKind | null): Promise<{ snapshot: Snapshot | null; events: StoredEvent[] }> {
     const read = await this.reads.readStreamAt(streamId, toVersion, kind);
     if (!this.codec) return read;
-    const { events, snapshots } = await this.codec.decode(read.events, read.snapshot ? [read.snapshot] : []);
+    const { events, snapshots } = await this.codec.decode(read.events, read.snapshot ? [read.snapshot] : [], alongOf(read) ?? alongOf(read.events));
     return { snapshot: snapshots[0] ?? null, events };
   }
 
   async readSnapshots(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, Snapshot>> {
     const found = await this.reads.readSnapshots(streamIds, kind);
     if (!this.codec || found.size === 0) return found;
-    const { snapshots } = await this.codec.decode([], [...found.values()]);
+    const { snapshots } = await this.codec.decode([], [...found.values()], alongOf(found));
     return new Map(snapshots.map((snapshot) => [snapshot.streamId, snapshot]));
   }
 

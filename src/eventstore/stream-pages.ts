@@ -4,6 +4,7 @@
  * `limit`. Each stream is its own index seek (stream_id, version) bounded by
  * its limit, so the cost follows the pages asked for, not the streams' length.
  */
+import { alongOf, tagAlong } from './read-along.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './sql.js';
 import type { EventSchemas, SqlExecutor, StoredEvent } from './types.js';
 
@@ -27,13 +28,14 @@ function dataField(dialect: SqlExecutor['dialect'], field: string): string {
   return dialect === 'postgresql' ? `(CAST(data AS JSONB) ->> '${field}')` : `json_extract(data, '$.${field}')`;
 }
 
-export async function readStreamPages(reader: SqlExecutor, requests: readonly StreamPageRequest[], schemas?: EventSchemas): Promise<StoredEvent[][]> {
+/** `along`: the codec's read-along column (read-along.ts); the pages carry its value from the first statement with rows. */
+export async function readStreamPages(reader: SqlExecutor, requests: readonly StreamPageRequest[], schemas?: EventSchemas, along = ''): Promise<StoredEvent[][]> {
   const pages: StoredEvent[][] = requests.map(() => []);
   for (let start = 0; start < requests.length; start += CHUNK) {
     const chunk = requests.slice(start, start + CHUNK);
     const selects = chunk.map((request, i) => {
       const filter = request.dataEquals ? ` AND ${dataField(reader.dialect, request.dataEquals.field)} = ?` : '';
-      return `SELECT * FROM (SELECT ${i} AS request, ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND "position" > ? AND version <= ?${filter} ORDER BY version LIMIT ?) AS p${i}`;
+      return `SELECT * FROM (SELECT ${i} AS request, ${EVENT_COLUMNS}${along} FROM events WHERE stream_id = ? AND "position" > ? AND version <= ?${filter} ORDER BY version LIMIT ?) AS p${i}`;
     });
     const params = chunk.flatMap((request) => [
       request.streamId,
@@ -44,6 +46,7 @@ export async function readStreamPages(reader: SqlExecutor, requests: readonly St
     ]);
     const rows = await reader.query<EventRow & { request: unknown }>(selects.join(' UNION ALL '), params);
     for (const row of rows) pages[start + Number(row.request)]!.push(toStoredEvent(row, schemas));
+    if (alongOf(pages) === undefined) tagAlong(pages, rows);
   }
   for (const page of pages) page.sort((a, b) => a.version - b.version);
   return pages;

@@ -262,6 +262,18 @@ export interface EventStore {
 }
 
 /**
+ * Values an append carries into its transaction, written there only if the
+ * append is (not on a conflict or a duplicate). The values of all appends of
+ * one batch that share `statements` (the same function) become statements
+ * together, once, each value once: a few rows in one statement rather than
+ * a statement per append.
+ */
+export interface Carried<T = unknown> {
+  readonly values: readonly T[];
+  statements(values: readonly T[]): Array<{ sql: string; params: unknown[] }>;
+}
+
+/**
  * Turns what is written into what is stored and back, between the store and
  * everything above it (the app's personal-data codec seals personal fields
  * with per-person keys). Reads decode whole batches at once so keys are
@@ -269,8 +281,34 @@ export interface EventStore {
  * check; projections in the append transaction see the stored (encoded) form.
  */
 export interface EventCodec {
-  encodeEvents(streamType: string, events: readonly NewEvent[]): Promise<NewEvent[]>;
+  /** An append's events, stream by stream (in the order given), as they are to be stored. */
+  encodeAppend(streams: readonly StreamAppend[]): Promise<EncodedAppend>;
   encodeSnapshot(snapshot: Snapshot): Promise<Snapshot>;
-  /** Decodes events and snapshots read together (one batch of key look-ups for both). */
-  decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[]): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }>;
+  /**
+   * Decodes events and snapshots read together (one batch of key look-ups
+   * for both). `along`: the value of `readAlong` read in the same statement
+   * as them (undefined when the store did not read it, e.g. no rows).
+   */
+  decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[], along?: unknown): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }>;
+  /**
+   * A scalar SQL expression (a subquery on the codec's own tables) the store
+   * selects in the same statement as the events and snapshots it reads, and
+   * hands to `decode` with them: what the codec must know as of the read
+   * itself (the personal-data codec: the forget epoch), without a round trip of its own.
+   */
+  readonly readAlong?: string;
+}
+
+export interface EncodedAppend {
+  readonly events: NewEvent[][];
+  /** What the encoding relies on being stored with the events, in their transaction (e.g. a new person's data key). */
+  readonly carried: Carried;
+  /**
+   * Told how the append ended: `committed` true once its transaction
+   * committed with its events; false (with the error, if it threw) when it
+   * did not. Resolves true when the failure came from what it carried
+   * (another process stored something else first): the append is then
+   * encoded and sent again.
+   */
+  settle(committed: boolean, error?: unknown): Promise<boolean>;
 }

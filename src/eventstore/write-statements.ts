@@ -2,9 +2,10 @@
  * The statements of an append transaction's write phase, and how they are
  * sent: as one statement on PostgreSQL, one after another on SQLite.
  */
+import type { WriteItem, WriteResult } from './batch.js';
 import { storedStreams } from './rows.js';
 import { EVENT_COLUMNS } from './sql.js';
-import type { CommandRecord, Snapshot, SqlExecutor, StoredEvent } from './types.js';
+import type { Carried, CommandRecord, Snapshot, SqlExecutor, StoredEvent } from './types.js';
 
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 500;
@@ -44,6 +45,18 @@ export function claimedStatement(claim: Statement, statements: readonly Statemen
   const ctes = [`head AS (${claim.sql})`, ...statements.map((statement, index) => `w${index} AS (${statement.sql})`)].join(',\n');
   if (notify) return { sql: `WITH ${ctes}\nSELECT pg_notify(?, ?) FROM head`, params: [...params, notify.channel, notify.head.toString()] };
   return { sql: `WITH ${ctes}\nSELECT "position" FROM head`, params };
+}
+
+/** What the batch's appended items carry (see Carried), as statements: per `statements` function, once, each value once. */
+export function carriedStatements(items: readonly WriteItem[], results: readonly WriteResult[]): Statement[] {
+  const byKind = new Map<Carried['statements'], Set<unknown>>();
+  items.forEach((item, i) => {
+    if (item.kind !== 'append' || !item.carried || results[i]?.status !== 'appended' || item.carried.values.length === 0) return;
+    let values = byKind.get(item.carried.statements);
+    if (!values) byKind.set(item.carried.statements, (values = new Set()));
+    for (const value of item.carried.values) values.add(value);
+  });
+  return [...byKind].flatMap(([statements, values]) => statements([...values]));
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -8,12 +8,14 @@
  * through untouched, without any key look-up.
  */
 import type { PersonalFields } from '../domain/event-types.js';
-import type { EventCodec, JsonObject, NewEvent, Snapshot, StoredEvent } from '../eventstore/types.js';
-import type { DataKeys, KeyState } from './data-keys.js';
+import type { EncodedAppend, EventCodec, JsonObject, NewEvent, Snapshot, StoredEvent, StreamAppend } from '../eventstore/types.js';
+import { FORGET_EPOCH, type DataKeys, type KeyState, type StagedKey } from './data-keys.js';
 import { isSealed, openValue, sealValue } from './seal.js';
 
 export interface PersonalCatalog {
   personalOf(type: string): PersonalFields | undefined;
+  /** The field naming whom an event of this type forgets, if it forgets. */
+  forgetsOf(type: string): string | undefined;
 }
 
 /** Opened values kept per process (each sealed value is unique: its nonce is random). */
@@ -45,27 +47,63 @@ export class PersonalDataCodec implements EventCodec {
     if (this.opened.size > OPENED_LIMIT) this.opened.delete(this.opened.keys().next().value as string);
   }
 
-  async encodeEvents(_streamType: string, events: readonly NewEvent[]): Promise<NewEvent[]> {
-    const result: NewEvent[] = [];
-    for (const event of events) {
-      const personal = this.catalog.personalOf(event.type);
-      result.push(personal ? { ...event, data: await this.seal(personal, event.data) } : event);
+  /**
+   * Seals the append's personal fields. A subject without a stored key gets
+   * a new one, stored by the append's own transaction (`carried`): so a
+   * failed append leaves no key behind, and an append whose subject got
+   * another key meanwhile (another process) fails there and is sealed again.
+   */
+  async encodeAppend(streams: readonly StreamAppend[]): Promise<EncodedAppend> {
+    const staged = new Map<string, StagedKey>();
+    const forgets: string[] = [];
+    const events: NewEvent[][] = [];
+    for (const part of streams) {
+      const encoded: NewEvent[] = [];
+      for (const event of part.events) {
+        const forgotten = this.catalog.forgetsOf(event.type);
+        if (forgotten !== undefined && typeof event.data[forgotten] === 'string') forgets.push(event.data[forgotten]);
+        const personal = this.catalog.personalOf(event.type);
+        // A person whose own stream this append starts has no key yet: theirs is made without a look-up.
+        // (Were it there after all, the append fails on it and is sealed again, with the stored one.)
+        const keyOf = (subject: string) => this.keyForAppend(subject, staged, subject === part.streamId && (part.expectedVersion === 'no_stream' || part.expectedVersion === 0));
+        encoded.push(personal ? { ...event, data: await this.seal(personal, event.data, keyOf) } : event);
+      }
+      events.push(encoded);
     }
-    return result;
+    const keys = [...staged.values()];
+    return {
+      events,
+      carried: { values: keys, statements: this.keys.stored },
+      settle: (committed) => {
+        // This process need not wait for the forget epoch to stop writing for whom it forgot.
+        if (committed) this.keys.forgotten(forgets);
+        return this.keys.settle(keys, committed);
+      },
+    };
+  }
+
+  private async keyForAppend(subject: string, staged: Map<string, StagedKey>, isNew: boolean): Promise<Buffer> {
+    const found = await this.keys.forAppend(subject, isNew);
+    if (Buffer.isBuffer(found)) return found;
+    staged.set(subject, found);
+    return found.key;
   }
 
   async encodeSnapshot(snapshot: Snapshot): Promise<Snapshot> {
     const personal = this.snapshots.get(snapshot.streamType);
     if (!personal || !isObject(snapshot.state)) return snapshot;
-    return { ...snapshot, state: await this.seal(personal, snapshot.state) };
+    return { ...snapshot, state: await this.seal(personal, snapshot.state, (subject) => this.keys.forWrite(subject)) };
   }
 
-  async decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[]): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }> {
+  /** The forget epoch, read by the store in the same statement as the events and snapshots it decodes. */
+  readonly readAlong = FORGET_EPOCH;
+
+  async decode(events: readonly StoredEvent[], snapshots: readonly Snapshot[], along?: unknown): Promise<{ events: StoredEvent[]; snapshots: Snapshot[] }> {
     const subjects = new Set<string>();
     const eventFields = events.map((event) => this.fieldsOf(this.catalog.personalOf(event.type), event.data, subjects));
     const snapshotFields = snapshots.map((snapshot) => this.fieldsOf(this.snapshots.get(snapshot.streamType), snapshot.state, subjects));
     if (subjects.size === 0) return { events: [...events], snapshots: [...snapshots] };
-    const keys = await this.keys.forRead(subjects);
+    const keys = await this.keys.forRead(subjects, epochOf(along));
     const epoch = this.keys.validFor;
     return {
       events: events.map((event, i) => {
@@ -98,14 +136,14 @@ export class PersonalDataCodec implements EventCodec {
     return personal;
   }
 
-  private async seal(personal: PersonalFields, data: JsonObject): Promise<JsonObject> {
+  private async seal(personal: PersonalFields, data: JsonObject, keyOf: (subject: string) => Promise<Buffer>): Promise<JsonObject> {
     const subject = data[personal.subject];
     if (typeof subject !== 'string') return data;
     // Whatever is written here is plaintext (commands' data, states opened on read), even when it
     // happens to start like a sealed value ("pd1:..." is a valid name or email): all of it is sealed.
     const present = personal.fields.filter((field) => data[field] !== undefined && data[field] !== null);
     if (present.length === 0) return data;
-    const key = await this.keys.forWrite(subject);
+    const key = await keyOf(subject);
     const epoch = this.keys.validFor;
     const sealed: JsonObject = { ...data };
     for (const field of present) {
@@ -149,5 +187,9 @@ export class PersonalDataCodec implements EventCodec {
     return opened;
   }
 }
+
+/** The epoch as the store read it along (a number, a bigint or a numeric string by driver; null: no epoch row, 0). */
+const epochOf = (along: unknown): bigint | undefined =>
+  along === undefined ? undefined : along === null ? 0n : typeof along === 'bigint' || typeof along === 'number' || typeof along === 'string' ? BigInt(along) : undefined;
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);

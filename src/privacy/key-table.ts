@@ -21,6 +21,14 @@ export interface KeyTable {
   fetch(subjects: readonly string[]): Promise<KeyRow[]>;
   /** Adds a key unless the subject has a row already (another process's key, or a tombstone). */
   insert(rows: ReadonlyArray<{ subjectId: string; wrappedKey: string; masterKeyId: string }>): Promise<void>;
+  /**
+   * The statement that stores a new key inside an append's transaction: it
+   * inserts the row unless this very key is there already, so it fails (on
+   * the primary key) whenever the subject has another row: another key, or
+   * a tombstone; on PostgreSQL also one committed meanwhile by a transaction
+   * it waited for.
+   */
+  insertStatement(rows: ReadonlyArray<{ subjectId: string; wrappedKey: string; masterKeyId: string }>): { sql: string; params: unknown[] };
   /** Rows with a key wrapped by another master key than `masterKeyId`, in subject order after `after`. */
   wrappedByOthers(masterKeyId: string, after: string, limit: number): Promise<KeyRow[]>;
   /** Replaces a wrapped key if it is still the one read (false when it changed meanwhile, e.g. forgotten). */
@@ -44,6 +52,17 @@ const chunks = <T>(items: readonly T[]): T[][] => {
   for (let i = 0; i < items.length; i += CHUNK) result.push(items.slice(i, i + CHUNK));
   return result;
 };
+
+/**
+ * KeyTable.insertStatement's SQL for `count` rows (subject, wrapped key,
+ * master key id) made at `createdAt`: each row is inserted unless that very
+ * key is stored already, so a subject with another row fails it on the
+ * primary key. (VALUES columns are column1, column2... in both dialects.)
+ */
+const insertUnlessThere = (count: number, createdAt: string) =>
+  `INSERT INTO personal_data_keys (subject_id, wrapped_key, master_key_id, created_at)
+   SELECT v.column1, v.column2, v.column3, ${createdAt} FROM (VALUES ${Array(count).fill('(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))').join(', ')}) AS v
+   WHERE NOT EXISTS (SELECT 1 FROM personal_data_keys k WHERE k.subject_id = v.column1 AND k.wrapped_key = v.column2)`;
 
 type Raw = { subject_id: string; wrapped_key: string | null; master_key_id: string | null };
 const toRow = (raw: Raw): KeyRow => ({ subjectId: raw.subject_id, wrappedKey: raw.wrapped_key, masterKeyId: raw.master_key_id });
@@ -100,6 +119,7 @@ function sqliteKeyTable(path: string): KeyTable {
       const at = now();
       return retryBusy(() => db.transaction(() => rows.forEach((row) => insert.run(row.subjectId, row.wrappedKey, row.masterKeyId, at)))());
     },
+    insertStatement: (rows) => ({ sql: insertUnlessThere(rows.length, '?'), params: [now(), ...rows.flatMap((row) => [row.subjectId, row.wrappedKey, row.masterKeyId])] }),
     wrappedByOthers: async (masterKeyId, after, limit) => others.all(masterKeyId, after, limit).map(toRow),
     rewrap: (subjectId, from, to, masterKeyId) => retryBusy(() => rewrap.run(to, masterKeyId, subjectId, from).changes === 1),
     masterKeyIds: async () => db.prepare<[], { id: string }>('SELECT DISTINCT master_key_id AS id FROM personal_data_keys WHERE wrapped_key IS NOT NULL').all().map((row) => row.id),
@@ -143,6 +163,7 @@ function postgresKeyTable(url: string): KeyTable {
         [rows.map((row) => row.subjectId), rows.map((row) => row.wrappedKey), rows.map((row) => row.masterKeyId)],
       );
     },
+    insertStatement: (rows) => ({ sql: insertUnlessThere(rows.length, 'now()'), params: rows.flatMap((row) => [row.subjectId, row.wrappedKey, row.masterKeyId]) }),
     wrappedByOthers: async (masterKeyId, after, limit) =>
       (
         await query<Raw>(

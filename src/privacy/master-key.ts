@@ -63,8 +63,19 @@ export class MasterKeys {
     return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
   }
 
+  /** Set while the key file was looked at in this turn of the event loop. */
+  private lookedAt = false;
+
+  /**
+   * Reads the key file again if it changed: looked at once per turn of the
+   * event loop, not once per key (the many new people of one group commit
+   * share one look; a stat cost as much as wrapping the key).
+   */
   private reloadIfChanged(): void {
-    if (this.source.kind === 'file' && this.stamp() !== this.fileStamp) this.load();
+    if (this.source.kind !== 'file' || this.lookedAt) return;
+    this.lookedAt = true;
+    setImmediate(() => (this.lookedAt = false)).unref();
+    if (this.stamp() !== this.fileStamp) this.load();
   }
 
   private load(): void {

@@ -5,15 +5,32 @@
  * (as additional authenticated data) to whose it is, so a value or a wrapped
  * key copied onto another person does not open.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
 
 const NONCE = 12;
 const TAG = 16;
 /** Sealed field values start with this: anything else in a personal field is legacy plaintext. */
 export const SEALED_PREFIX = 'pd1:';
 
+/**
+ * Nonces and data keys come from the system's CSPRNG a few kilobytes at a
+ * time: each call of randomBytes costs about as much as the encryption it
+ * feeds. Every byte is handed out once; the pool is refilled whole when used up.
+ */
+const pool = Buffer.allocUnsafe(4096);
+let pooled = pool.length;
+
+/** `size` fresh random bytes: a view into the pool, to be copied before the next call (as encryption does). */
+function fresh(size: number): Buffer {
+  if (pooled + size > pool.length) {
+    randomFillSync(pool);
+    pooled = 0;
+  }
+  return pool.subarray(pooled, (pooled += size));
+}
+
 function encrypt(key: Buffer, plaintext: Buffer, aad: string): Buffer {
-  const nonce = randomBytes(NONCE);
+  const nonce = fresh(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
@@ -25,11 +42,13 @@ function decrypt(key: Buffer, sealed: Buffer, aad: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, NONCE));
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
-  return Buffer.concat([decipher.update(sealed.subarray(NONCE, sealed.length - TAG)), decipher.final()]);
+  const body = decipher.update(sealed.subarray(NONCE, sealed.length - TAG));
+  const tail = decipher.final(); // empty in GCM mode: no copy then
+  return tail.length === 0 ? body : Buffer.concat([body, tail]);
 }
 
 /** A fresh random data key (32 bytes). */
-export const newDataKey = (): Buffer => randomBytes(32);
+export const newDataKey = (): Buffer => Buffer.from(fresh(32));
 
 /** A JSON value of a personal field, sealed for `subject` with their data key. */
 export function sealValue(key: Buffer, subject: string, value: unknown): string {
