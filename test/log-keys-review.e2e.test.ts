@@ -1,0 +1,143 @@
+/**
+ * Review of the operations tools that move people's data keys (log:export,
+ * log:import, log:copy, db:backup): what an operator's slip or a race does
+ * to keys, tombstones and error text.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportLog } from '../src/eventstore/log-export.js';
+import { openRawDatabase } from '../src/eventstore/raw-database.js';
+import { personalDataRecords } from '../src/privacy/log-records.js';
+import { keyFileOf } from '../src/privacy/index.js';
+import { startTestServer } from './helpers/app.js';
+import { backends, createDatabase } from './helpers/databases.js';
+import { ok } from './helpers/graphql.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ledger-keys-review-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(script: string, args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', LEDGER_MASTER_KEY: '', LEDGER_MASTER_KEY_PREVIOUS: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const oneLine = (text: string) => {
+  expect(text.trim().split('\n')).toHaveLength(1);
+  return text.trim();
+};
+
+describe.each(backends)('an export taken while the source serves (%s)', (backend) => {
+  it('keeps the key of every person in the file when someone registers during the export', async () => {
+    const source = await createDatabase(backend);
+    const { server } = await startTestServer(source.url);
+    const raw = await openRawDatabase(source.url);
+    try {
+      for (const id of ['m1', 'm2']) await ok(server.url, `mutation { registerUser(input: {userId: "${id}", email: "${id}@example.com", name: "${id}"}) { user { id } } }`);
+      const lines: string[] = [];
+      const exporting = exportLog(raw, { sections: personalDataRecords });
+      // The header is out (the key count read); a person registers before the key section is read.
+      lines.push((await exporting.next()).value as string);
+      await ok(server.url, `mutation { registerUser(input: {userId: "a0", email: "a0@example.com", name: "A0"}) { user { id } } }`);
+      for await (const line of exporting) lines.push(line);
+      const records = lines.map((line) => JSON.parse(line) as { kind: string; streamId?: string; subjectId?: string });
+      const inLog = new Set(records.filter((r) => r.kind === 'event').map((r) => r.streamId));
+      const keyed = records.filter((r) => r.kind === 'dataKey').map((r) => r.subjectId);
+      // m1 and m2 have events in the file: their keys must be there (a0's, made after the head, need not).
+      expect(inLog).toEqual(new Set(['m1', 'm2']));
+      expect(keyed).toEqual(expect.arrayContaining(['m1', 'm2']));
+    } finally {
+      await raw.close();
+      await server.close();
+      await source.drop();
+    }
+  }, 60_000);
+});
+
+describe('a SQLite source that does not exist (a mistyped path)', () => {
+  it('log:copy refuses in one line, creates nothing, and does not print Verified', async () => {
+    const from = `file:${join(dir, 'typo', 'ledger.db')}`;
+    const to = `file:${join(dir, 'copy-target.db')}`;
+    const copied = await cli('src/cli/log-copy.ts', ['--from', from, '--to', to]);
+    expect(copied.code).toBe(1);
+    expect(oneLine(copied.stderr)).toMatch(/^Copy failed: .*does not exist/);
+    expect(existsSync(join(dir, 'typo', 'ledger.db'))).toBe(false);
+    expect(existsSync(join(dir, 'copy-target.db'))).toBe(false);
+  }, 60_000);
+
+  it('log:export refuses in one line and creates nothing', async () => {
+    const exported = await cli('src/cli/log-export.ts', ['--out', join(dir, 'typo.ndjson'), '--database', `file:${join(dir, 'typo2.db')}`]);
+    expect(exported.code).toBe(1);
+    expect(oneLine(exported.stderr)).toMatch(/^Export failed: .*does not exist/);
+    expect(existsSync(join(dir, 'typo2.db'))).toBe(false);
+  }, 60_000);
+});
+
+describe('one-line errors, no stack traces', () => {
+  it('log:export to a folder that does not exist', async () => {
+    const source = await createDatabase('sqlite');
+    try {
+      await (await openRawDatabase(source.url)).close();
+      const exported = await cli('src/cli/log-export.ts', ['--out', join(dir, 'no', 'such', 'folder.ndjson'), '--database', source.url]);
+      expect(exported.code).toBe(1);
+      expect(oneLine(exported.stderr)).toMatch(/^Export failed: ENOENT/);
+    } finally {
+      await source.drop();
+    }
+  }, 60_000);
+
+  it.runIf(backends.includes('postgresql'))('log:export and log:import on a PostgreSQL database that does not exist', async () => {
+    const missing = new URL(process.env.TEST_POSTGRES_URL!);
+    missing.pathname = '/ledger_review_no_such_db';
+    const exported = await cli('src/cli/log-export.ts', ['--out', join(dir, 'pg.ndjson'), '--database', missing.toString()]);
+    expect(exported.code).toBe(1);
+    expect(oneLine(exported.stderr)).toMatch(/^Export failed: .*does not exist/);
+    // A valid (empty) file, so the import gets as far as opening its target.
+    const empty = await createDatabase('sqlite');
+    try {
+      await (await openRawDatabase(empty.url)).close();
+      const file = join(dir, 'empty.ndjson');
+      const made = await cli('src/cli/log-export.ts', ['--out', file, '--database', empty.url]);
+      expect(made.code).toBe(0);
+      const imported = await cli('src/cli/log-import.ts', ['--in', file, '--database', missing.toString()]);
+      expect(imported.code).toBe(1);
+      expect(oneLine(imported.stderr)).toMatch(/^Import failed: .*does not exist/);
+    } finally {
+      await empty.drop();
+    }
+  }, 60_000);
+});
+
+describe('db:backup beside an existing FILE.master-key', () => {
+  it('refuses before writing the backup, and leaves the existing key file alone', async () => {
+    const source = await createDatabase('sqlite');
+    const { server } = await startTestServer(source.url);
+    try {
+      await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
+    } finally {
+      await server.close();
+    }
+    try {
+      expect(existsSync(keyFileOf(source.url))).toBe(true);
+      const out = join(dir, 'backup.db');
+      const stale = '# an older backup\'s key\n' + 'cd'.repeat(32) + '\n';
+      writeFileSync(`${out}.master-key`, stale, { mode: 0o600 });
+      const backup = await cli('src/cli/backup.ts', ['--out', out, '--database', source.url]);
+      expect(backup.code).toBe(1);
+      expect(oneLine(backup.stderr)).toMatch(/^Backup failed: .*backup\.db\.master-key exists already/);
+      // Nothing half done: no backup without its key beside it, the other key file untouched.
+      expect(existsSync(out)).toBe(false);
+      expect(readFileSync(`${out}.master-key`, 'utf8')).toBe(stale);
+    } finally {
+      await source.drop();
+    }
+  }, 60_000);
+});
