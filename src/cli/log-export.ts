@@ -28,7 +28,9 @@ try {
     }
   }
   await writeLogFile(out, lines(), options.has('gzip') ? { gzip: true } : {});
-  const { head, counts } = JSON.parse(header) as { head: string; counts: Record<string, number> };
+  const { head } = JSON.parse(header) as { head: string };
+  // The trailer's counts: what the file holds (its data keys may be more than the header counted).
+  const { counts } = JSON.parse(trailer) as { counts: Record<string, number> };
   const seconds = (Date.now() - started) / 1000;
   console.log(
     `Exported ${counts.events} events (head ${head}), ${counts.snapshots} snapshots, ${counts.commands} command ids, ${counts.dataKeys} data keys (wrapped) to ${out} in ${seconds.toFixed(1)} s; ${(JSON.parse(trailer) as { eventsChecksum: string }).eventsChecksum}`,

@@ -99,6 +99,7 @@ export async function* exportLog(source: ExportSource, options: ExportOptions = 
     [head, head, head],
   );
   // Section records are not bounded by the head: a key made after it is harmless, a tombstone made after it only forgets sooner.
+  // The header's section counts are as of now; the file may hold more (the trailer counts what it holds).
   const sectionCounts: Record<string, number> = {};
   for (const section of sections) sectionCounts[section.countName] = await section.count(sql);
   const checksums = new LogChecksums(sections);
@@ -158,13 +159,10 @@ export async function* exportLog(source: ExportSource, options: ExportOptions = 
   }
 
   for (const section of sections) {
-    // As many as the header counted (rows made meanwhile wait for the next export).
-    let left = sectionCounts[section.countName] ?? 0;
-    if (left === 0) continue;
-    for await (const line of section.lines(sql)) {
-      yield emit(line);
-      if (--left === 0) break;
-    }
+    // Every record read, not just as many as the header counted: rows made meanwhile may sort before
+    // others, and stopping at the count would then leave out a record that was there from the start
+    // (a person's data key). The trailer's counts are the file's; the header's were read first.
+    for await (const line of section.lines(sql)) yield emit(line);
   }
   yield `${JSON.stringify(checksums.trailer())}\n`;
 }
