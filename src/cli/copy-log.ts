@@ -102,7 +102,7 @@ export async function copyLog(
 ): Promise<CopyReport> {
   const mismatches: string[] = [];
   const started = Date.now();
-  const source = await openRawDatabase(from);
+  const source = await openRawDatabase(from, { mustExist: true });
   let head: bigint;
   try {
     await prepareMasterKey(source, to, env, progress);

@@ -16,12 +16,14 @@ const options = parseArgs(process.argv.slice(2), { values: ['out', 'database'], 
 const out = required(options, 'out', 'FILE');
 const url = databaseOf(options);
 const started = Date.now();
-const source = await openRawDatabase(url);
+let source: Awaited<ReturnType<typeof openRawDatabase>> | undefined;
 try {
+  source = await openRawDatabase(url, { mustExist: true });
+  const from = source;
   let header = '';
   let trailer = '';
   async function* lines() {
-    for await (const line of exportLog(source, { sections: personalDataRecords })) {
+    for await (const line of exportLog(from, { sections: personalDataRecords })) {
       if (!header) header = line;
       trailer = line;
       yield line;
@@ -36,6 +38,9 @@ try {
     `Exported ${counts.events} events (head ${head}), ${counts.snapshots} snapshots, ${counts.commands} command ids, ${counts.dataKeys} data keys (wrapped) to ${out} in ${seconds.toFixed(1)} s; ${(JSON.parse(trailer) as { eventsChecksum: string }).eventsChecksum}`,
   );
   if ((counts.dataKeys ?? 0) > 0) console.log('The data keys open only with the same master key: the target needs it (LEDGER_MASTER_KEY, or this database\'s key file; see README, Export and import of the log).');
+} catch (error) {
+  console.error(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
 } finally {
-  await source.close();
+  await source?.close();
 }

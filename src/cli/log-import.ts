@@ -42,8 +42,9 @@ try {
   console.error(`Not imported: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-const target = await openRawDatabase(url);
+let target: Awaited<ReturnType<typeof openRawDatabase>> | undefined;
 try {
+  target = await openRawDatabase(url);
   const result = await importLog(target, readLogFile(file), { sections: personalDataRecords });
   const seconds = (Date.now() - started) / 1000;
   if (result.alreadyComplete) console.log(`Export ${result.header.exportId} was already imported into this database: nothing to do.`);
@@ -58,5 +59,5 @@ try {
   console.error(`Import failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await target.close();
+  await target?.close();
 }

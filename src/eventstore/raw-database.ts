@@ -3,6 +3,7 @@
  * pool (PostgreSQL) on Prisma's driver adapters, migrated first, for tools
  * that move whole logs (log-export.ts, log-import.ts).
  */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -20,9 +21,15 @@ export interface RawDatabase {
   close(): Promise<void>;
 }
 
-export async function openRawDatabase(url: string): Promise<RawDatabase> {
+export interface OpenOptions {
+  /** A source to read: a SQLite file that is not there is refused (a mistyped path), not made empty. */
+  readonly mustExist?: boolean;
+}
+
+export async function openRawDatabase(url: string, options: OpenOptions = {}): Promise<RawDatabase> {
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
+    if (options.mustExist && !existsSync(sqlitePath(url))) throw new Error(`The SQLite database ${sqlitePath(url)} does not exist`);
     const setup = new Database(sqlitePath(url), { timeout: 10_000 });
     setup.pragma('journal_mode = WAL');
     setup.close();
