@@ -75,6 +75,8 @@ export interface ExportSource {
   readonly dialect: Dialect;
   readonly url: string;
   readonly sql: SqlExecutor;
+  /** When given, the whole export reads through one snapshot: a forget or a new key while it runs is all in or all out. */
+  beginSnapshot?(): Promise<{ readonly sql: SqlExecutor; end(): Promise<void> }>;
 }
 
 export interface ExportOptions {
@@ -86,8 +88,16 @@ export interface ExportOptions {
 
 /** The log file's lines, each with its newline. */
 export async function* exportLog(source: ExportSource, options: ExportOptions = {}): AsyncGenerator<string> {
+  const snapshot = source.beginSnapshot ? await source.beginSnapshot() : undefined;
+  try {
+    yield* exportFrom(source, snapshot?.sql ?? source.sql, options);
+  } finally {
+    await snapshot?.end();
+  }
+}
+
+async function* exportFrom(source: ExportSource, sql: SqlExecutor, options: ExportOptions): AsyncGenerator<string> {
   const sections = options.sections ?? [];
-  const { sql } = source;
   const [headRow] = await sql.query<Row>('SELECT "position" FROM log_head WHERE id = 1');
   const current = headRow ? toBigInt(headRow.position) : 0n;
   const head = options.upTo !== undefined && options.upTo < current ? options.upTo : current;

@@ -9,6 +9,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { dialectOf, migrate, sqlitePath } from './migrate.js';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { adapterExecutor, inTransaction, type Dialect } from './sql.js';
 import type { SqlExecutor } from './types.js';
 
@@ -18,7 +19,33 @@ export interface RawDatabase {
   /** Statements outside any transaction. */
   readonly sql: SqlExecutor;
   transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * A read transaction (SQLite; REPEATABLE READ on PostgreSQL): everything read through it is as of one
+   * moment while writers go on. `end` it (nothing is written through it).
+   */
+  beginSnapshot(): Promise<Snapshot>;
   close(): Promise<void>;
+}
+
+export interface Snapshot {
+  readonly sql: SqlExecutor;
+  end(): Promise<void>;
+}
+
+const none = { args: [], argTypes: [] };
+
+async function beginSnapshot(dialect: Dialect, adapter: SqlDriverAdapter): Promise<Snapshot> {
+  const transaction = await adapter.startTransaction(dialect === 'postgresql' ? 'REPEATABLE READ' : undefined);
+  return {
+    sql: adapterExecutor(dialect, transaction),
+    end: async () => {
+      try {
+        await transaction.executeRaw({ sql: 'COMMIT', ...none });
+      } finally {
+        await transaction.commit();
+      }
+    },
+  };
 }
 
 export interface OpenOptions {
@@ -40,6 +67,7 @@ export async function openRawDatabase(url: string, options: OpenOptions = {}): P
       url,
       sql: adapterExecutor(dialect, adapter),
       transaction: (work) => inTransaction(dialect, adapter, work),
+      beginSnapshot: () => beginSnapshot(dialect, adapter),
       close: () => adapter.dispose(),
     };
   }
@@ -52,6 +80,7 @@ export async function openRawDatabase(url: string, options: OpenOptions = {}): P
     url,
     sql: adapterExecutor(dialect, adapter),
     transaction: (work) => inTransaction(dialect, adapter, work),
+    beginSnapshot: () => beginSnapshot(dialect, adapter),
     close: async () => {
       await adapter.dispose();
       await pool.end();
