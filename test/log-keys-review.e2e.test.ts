@@ -173,3 +173,36 @@ describe('db:backup beside an existing FILE.master-key', () => {
     }
   }, 60_000);
 });
+
+describe('log:import --master-key-file into a SQLite database that is not empty', () => {
+  it('refuses without leaving the source\'s key file beside a database it did not fill', async () => {
+    const source = await createDatabase('sqlite');
+    const other = await createDatabase('sqlite');
+    try {
+      const { server } = await startTestServer(source.url);
+      try {
+        await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
+      } finally {
+        await server.close();
+      }
+      // Another log, whose servers run with LEDGER_MASTER_KEY (so no key file beside it).
+      const { server: otherServer } = await startTestServer(other.url, { LEDGER_MASTER_KEY: 'ab'.repeat(32) });
+      try {
+        await ok(otherServer.url, `mutation { registerUser(input: {userId: "zed", email: "zed@example.com", name: "Zed"}) { user { id } } }`);
+      } finally {
+        await otherServer.close();
+      }
+      expect(existsSync(keyFileOf(other.url))).toBe(false);
+      const file = join(dir, 'not-empty.ndjson');
+      expect((await cli('src/cli/log-export.ts', ['--out', file, '--database', source.url])).code).toBe(0);
+      const imported = await cli('src/cli/log-import.ts', ['--in', file, '--database', other.url, '--master-key-file', keyFileOf(source.url)]);
+      expect(imported.code).toBe(1);
+      expect(imported.stderr).toMatch(/not empty/);
+      // "before anything is written": no key file of another log left beside it.
+      expect(existsSync(keyFileOf(other.url))).toBe(false);
+    } finally {
+      await source.drop();
+      await other.drop();
+    }
+  }, 60_000);
+});
