@@ -87,10 +87,12 @@ async function prepareMasterKey(source: Awaited<ReturnType<typeof openRawDatabas
     ...(sourceKeyFile !== undefined && existsSync(sourceKeyFile) ? { keyFile: { path: sourceKeyFile, explicit: false } } : {}),
     sourceHint: sourceKeyHint({ dialect: source.dialect, database: source.url }),
   });
-  if (plan.install) {
+  // The key file goes beside the target once the import found it empty (see `ready` below).
+  return () => {
+    if (!plan.install) return;
     installKeyFile(plan.install.from, plan.install.to);
     progress(`copied the master key file ${plan.install.from} to ${plan.install.to} (mode 0600): back it up apart from the database`);
-  }
+  };
 }
 
 export async function copyLog(
@@ -105,14 +107,14 @@ export async function copyLog(
   const source = await openRawDatabase(from, { mustExist: true });
   let head: bigint;
   try {
-    await prepareMasterKey(source, to, env, progress);
+    const ready = await prepareMasterKey(source, to, env, progress);
     const target = await openRawDatabase(to);
     try {
       progress('copying the log');
       async function* lines() {
         for await (const line of exportLog(source, { sections: personalDataRecords })) yield line.slice(0, -1);
       }
-      const result = await importLog(target, lines(), { sections: personalDataRecords });
+      const result = await importLog(target, lines(), { sections: personalDataRecords, ready });
       head = BigInt(result.header.head);
     } finally {
       await target.close();

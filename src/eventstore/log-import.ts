@@ -91,6 +91,8 @@ function checkTrailer(trailer: LogTrailer | undefined, checksums: LogChecksums, 
 export interface ImportOptions {
   /** The sections this reader takes (their records are written by them); a file holding another kind is refused. */
   readonly sections?: readonly LogSection<any>[];
+  /** Runs once the target is known to be empty or to hold part of this export, before the first batch (e.g. puts a key file beside it). */
+  readonly ready?: () => void | Promise<void>;
 }
 
 /** The sections a file of this header may hold: none in version 1. */
@@ -236,6 +238,7 @@ export async function importLog(target: ImportTarget, lines: AsyncIterable<strin
       checksums = new LogChecksums(sections);
       for (const section of sections) written[section.countName] = 0;
       const state = await prepare(target, header);
+      await options.ready?.();
       if (state.complete) return { header, written, resumedAfter: state.after, alreadyComplete: true };
       after = state.after;
       continue;
