@@ -12,8 +12,9 @@ import { exportLog } from '../src/eventstore/log-export.js';
 import { openRawDatabase } from '../src/eventstore/raw-database.js';
 import { personalDataRecords } from '../src/privacy/log-records.js';
 import { keyFileOf } from '../src/privacy/index.js';
+import { readKeyFile, writeKeyFile } from '../src/privacy/master-key.js';
 import { startTestServer } from './helpers/app.js';
-import { backends, createDatabase } from './helpers/databases.js';
+import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { ok } from './helpers/graphql.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-keys-review-'));
@@ -205,4 +206,35 @@ describe('log:import --master-key-file into a SQLite database that is not empty'
       await other.drop();
     }
   }, 60_000);
+});
+
+describe.runIf(backends.includes('postgresql'))('README "Moving from SQLite to PostgreSQL", followed literally, with a key file mid-rotation', () => {
+  it('the refusal names the key the operator is missing and how to give it (LEDGER_MASTER_KEY_PREVIOUS); with it the copy works', async () => {
+    const source = await createDatabase('sqlite');
+    let target: TestDatabase | undefined;
+    try {
+      const { server } = await startTestServer(source.url);
+      try {
+        await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
+      } finally {
+        await server.close();
+      }
+      // keys:rotate stopped half-way: the file holds the new key first, the old one (still wrapping Kim's key) after it.
+      const old = readKeyFile(keyFileOf(source.url))[0]!;
+      const fresh = Buffer.from('7f'.repeat(32), 'hex');
+      rmSync(keyFileOf(source.url));
+      writeKeyFile(keyFileOf(source.url), [fresh, old]);
+      // README: LEDGER_MASTER_KEY=$(grep -v '^#' data/ledger.db.master-key | head -1)
+      const lines = readFileSync(keyFileOf(source.url), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+      target = await createDatabase('postgresql');
+      const refused = await cli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], { LEDGER_MASTER_KEY: lines[0]! });
+      expect(refused.code).toBe(1);
+      expect(oneLine(refused.stderr)).toMatch(/LEDGER_MASTER_KEY_PREVIOUS/);
+      const copied = await cli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], { LEDGER_MASTER_KEY: lines[0]!, LEDGER_MASTER_KEY_PREVIOUS: lines.slice(1).join(',') });
+      expect(copied.stderr).toMatch(/Verified/);
+    } finally {
+      await source.drop();
+      await target?.drop();
+    }
+  }, 90_000);
 });
