@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportLog } from '../src/eventstore/log-export.js';
+import { importLog } from '../src/eventstore/log-import.js';
 import { openRawDatabase } from '../src/eventstore/raw-database.js';
 import { personalDataRecords } from '../src/privacy/log-records.js';
 import { keyFileOf } from '../src/privacy/index.js';
@@ -237,4 +238,51 @@ describe.runIf(backends.includes('postgresql'))('README "Moving from SQLite to P
       await target?.drop();
     }
   }, 90_000);
+});
+
+describe.each(backends)('an import killed in the middle of the key section, resumed (%s)', (backend) => {
+  it('ends with every key and tombstone of the source, and the forget counter past it', async () => {
+    const source = await createDatabase(backend);
+    const target = await createDatabase(backend);
+    const from = await openRawDatabase(source.url);
+    const to = await openRawDatabase(target.url);
+    try {
+      const at = new Date('2026-11-01T10:00:00.000Z');
+      const subjects = Array.from({ length: 700 }, (_, i) => `s${String(i).padStart(4, '0')}`);
+      for (let i = 0; i < subjects.length; i += 100) {
+        const chunk = subjects.slice(i, i + 100);
+        await from.sql.execute(
+          `INSERT INTO personal_data_keys (subject_id, wrapped_key, master_key_id, created_at, forgotten_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+          chunk.flatMap((subject) => (subject === 's0650' ? [subject, null, null, at, at] : [subject, `wrapped-${subject}`, 'id1', at, null])),
+        );
+      }
+      await from.sql.execute('UPDATE personal_data_epoch SET forget_epoch = 5 WHERE id = 1');
+      const lines: string[] = [];
+      for await (const line of exportLog(from, { sections: personalDataRecords })) lines.push(line.slice(0, -1));
+      // The first run dies after 690 key records (the first 500 written, 190 pending).
+      async function* cut() {
+        let keys = 0;
+        for (const line of lines) {
+          if (line.includes('"kind":"dataKey"') && ++keys > 690) throw new Error('killed');
+          yield line;
+        }
+      }
+      await expect(importLog(to, cut(), { sections: personalDataRecords })).rejects.toThrow('killed');
+      const [partial] = await to.sql.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM personal_data_keys');
+      expect(Number(partial?.n)).toBe(500);
+      async function* all() {
+        yield* lines;
+      }
+      await importLog(to, all(), { sections: personalDataRecords });
+      const dump = (sql: typeof from.sql) => sql.query<{ subject_id: string; wrapped_key: string | null }>('SELECT subject_id, wrapped_key FROM personal_data_keys ORDER BY subject_id');
+      expect(await dump(to.sql)).toEqual(await dump(from.sql));
+      const [epoch] = await to.sql.query<{ forget_epoch: unknown }>('SELECT forget_epoch FROM personal_data_epoch WHERE id = 1');
+      expect(BigInt(String(epoch?.forget_epoch))).toBeGreaterThanOrEqual(5n);
+    } finally {
+      await from.close();
+      await to.close();
+      await source.drop();
+      await target.drop();
+    }
+  }, 60_000);
 });
