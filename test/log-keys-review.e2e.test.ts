@@ -286,3 +286,49 @@ describe.each(backends)('an import killed in the middle of the key section, resu
     }
   }, 60_000);
 });
+
+describe('a server started on a target whose import did not finish', () => {
+  it('refuses to start (it would serve people whose keys are not there yet, and make new keys the resumed import then keeps)', async () => {
+    const source = await createDatabase('sqlite');
+    const target = await createDatabase('sqlite');
+    try {
+      const { server } = await startTestServer(source.url);
+      try {
+        await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
+      } finally {
+        await server.close();
+      }
+      const from = await openRawDatabase(source.url);
+      const lines: string[] = [];
+      try {
+        for await (const line of exportLog(from, { sections: personalDataRecords })) lines.push(line.slice(0, -1));
+      } finally {
+        await from.close();
+      }
+      const to = await openRawDatabase(target.url);
+      try {
+        // Killed at the first key record: the events are in, the keys are not.
+        async function* cut() {
+          for (const line of lines) {
+            if (line.includes('"kind":"dataKey"')) throw new Error('killed');
+            yield line;
+          }
+        }
+        await expect(importLog(to, cut(), { sections: personalDataRecords })).rejects.toThrow('killed');
+      } finally {
+        await to.close();
+      }
+      writeFileSync(keyFileOf(target.url), readFileSync(keyFileOf(source.url)), { mode: 0o600 });
+      const started = await startTestServer(target.url).then(
+        (running) => running,
+        (error: unknown) => error,
+      );
+      if (!(started instanceof Error)) await started.server.close();
+      expect(started).toBeInstanceOf(Error);
+      expect((started as Error).message).toMatch(/log:import/);
+    } finally {
+      await source.drop();
+      await target.drop();
+    }
+  }, 60_000);
+});
