@@ -319,9 +319,9 @@ describe('a server started on a target whose import did not finish', () => {
         await to.close();
       }
       writeFileSync(keyFileOf(target.url), readFileSync(keyFileOf(source.url)), { mode: 0o600 });
-      const started = await startTestServer(target.url).then(
+      const started: Awaited<ReturnType<typeof startTestServer>> | Error = await startTestServer(target.url).then(
         (running) => running,
-        (error: unknown) => error,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
       );
       if (!(started instanceof Error)) await started.server.close();
       expect(started).toBeInstanceOf(Error);
