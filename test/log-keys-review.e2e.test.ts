@@ -332,3 +332,25 @@ describe('a server started on a target whose import did not finish', () => {
     }
   }, 60_000);
 });
+
+describe('log:export --out naming a file that exists', () => {
+  it('refuses, leaving it as it was (a slip to the database\'s key file destroyed the master key)', async () => {
+    const source = await createDatabase('sqlite');
+    try {
+      const { server } = await startTestServer(source.url);
+      try {
+        await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
+      } finally {
+        await server.close();
+      }
+      const keyFile = keyFileOf(source.url);
+      const before = readFileSync(keyFile, 'utf8');
+      const exported = await cli('src/cli/log-export.ts', ['--out', keyFile, '--database', source.url]);
+      expect(exported.code).toBe(1);
+      expect(oneLine(exported.stderr)).toMatch(/^Export failed: .*exists already/);
+      expect(readFileSync(keyFile, 'utf8')).toBe(before);
+    } finally {
+      await source.drop();
+    }
+  }, 60_000);
+});
