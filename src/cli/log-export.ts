@@ -6,6 +6,8 @@
  * people's data keys as stored (wrapped by the master key, never in clear:
  * src/privacy/log-records.ts). The master key is not in the file.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { exportLog } from '../eventstore/log-export.js';
 import { writeLogFile } from '../eventstore/log-file-io.js';
 import { openRawDatabase } from '../eventstore/raw-database.js';
@@ -18,6 +20,8 @@ const url = databaseOf(options);
 const started = Date.now();
 let source: Awaited<ReturnType<typeof openRawDatabase>> | undefined;
 try {
+  // Never over a file: a slip (the database, its key file, the last good export) would destroy it.
+  if (existsSync(out)) throw new Error(`${resolve(out)} exists already: an export never overwrites a file`);
   source = await openRawDatabase(url, { mustExist: true });
   const from = source;
   let header = '';
