@@ -113,6 +113,9 @@ export async function assembleApp(config: Config, store: PrismaEventStore, modul
   const personalSnapshots = new Map(modules.flatMap((module) => (module.personalSnapshot ? [[module.decider.streamType, module.personalSnapshot] as const] : [])));
   let privacy: Privacy;
   try {
+    // A log:import not finished: its people's keys may not be there yet (a write would make new ones the resumed import keeps).
+    const [unfinished] = await store.reader.query<{ export_id: string }>('SELECT export_id FROM log_imports WHERE completed_at IS NULL');
+    if (unfinished) throw new Error(`The database is being filled by a log:import (export ${unfinished.export_id}) that has not finished: run the same npm run log:import again to complete it, then start the server`);
     privacy = await openPrivacy(config, store, catalog, personalSnapshots, log);
   } catch (error) {
     await store.close();

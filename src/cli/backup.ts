@@ -9,7 +9,8 @@
  * in LEDGER_MASTER_KEY (always on PostgreSQL) stays where it is.
  */
 import { backupDatabase } from '../eventstore/backup.js';
-import { backupMasterKey } from '../privacy/backup-key.js';
+import { existsSync } from 'node:fs';
+import { backupKeyFileOf, backupMasterKey } from '../privacy/backup-key.js';
 import { databaseOf, parseArgs, required } from './log-args.js';
 
 const options = parseArgs(process.argv.slice(2), { values: ['out', 'database'] });
@@ -17,6 +18,9 @@ const out = required(options, 'out', 'FILE');
 const url = databaseOf(options);
 const started = Date.now();
 try {
+  // The key file goes beside the backup: a file already there (an older backup's key?) is refused before the backup is written.
+  const keyCopy = backupKeyFileOf(url, out, process.env);
+  if (keyCopy !== undefined && existsSync(keyCopy)) throw new Error(`${keyCopy} exists already: the backup's master key file never overwrites a file; choose another --out`);
   const result = await backupDatabase(url, out);
   console.log(`Backup of the log up to position ${result.head} written to ${result.file} (${result.tool}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const line of backupMasterKey(url, result.file, process.env)) console.log(line);

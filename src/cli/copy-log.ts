@@ -43,6 +43,8 @@ export interface CopyReport {
   readonly dataKeys: { source: { keys: number; tombstones: number }; target: { keys: number; tombstones: number } };
   /** Every difference found; empty when the copy is verified. */
   readonly mismatches: string[];
+  /** What was not compared because the source moved on past the copied head (it kept taking writes). */
+  readonly notCompared: string[];
 }
 
 const json = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
@@ -87,10 +89,12 @@ async function prepareMasterKey(source: Awaited<ReturnType<typeof openRawDatabas
     ...(sourceKeyFile !== undefined && existsSync(sourceKeyFile) ? { keyFile: { path: sourceKeyFile, explicit: false } } : {}),
     sourceHint: sourceKeyHint({ dialect: source.dialect, database: source.url }),
   });
-  if (plan.install) {
+  // The key file goes beside the target once the import found it empty (see `ready` below).
+  return () => {
+    if (!plan.install) return;
     installKeyFile(plan.install.from, plan.install.to);
     progress(`copied the master key file ${plan.install.from} to ${plan.install.to} (mode 0600): back it up apart from the database`);
-  }
+  };
 }
 
 export async function copyLog(
@@ -102,17 +106,17 @@ export async function copyLog(
 ): Promise<CopyReport> {
   const mismatches: string[] = [];
   const started = Date.now();
-  const source = await openRawDatabase(from);
+  const source = await openRawDatabase(from, { mustExist: true });
   let head: bigint;
   try {
-    await prepareMasterKey(source, to, env, progress);
+    const ready = await prepareMasterKey(source, to, env, progress);
     const target = await openRawDatabase(to);
     try {
       progress('copying the log');
       async function* lines() {
         for await (const line of exportLog(source, { sections: personalDataRecords })) yield line.slice(0, -1);
       }
-      const result = await importLog(target, lines(), { sections: personalDataRecords });
+      const result = await importLog(target, lines(), { sections: personalDataRecords, ready });
       head = BigInt(result.header.head);
     } finally {
       await target.close();
@@ -137,6 +141,7 @@ export async function copyLog(
     const streamsCompared = await compareStates(sourceStore, targetStore, modules, mismatches);
     const readModels: CopyReport['readModels'] = {};
     const sourceHead = await sourceStore.headPosition();
+    const notCompared = sourceHead === head ? [] : ['read-model row counts', "people's data keys"];
     for (const table of options.projections.flatMap((projection) => projection.tables)) {
       const count = async (store: PrismaEventStore) => toNumber((await store.reader.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM "${table}"`))[0]?.n ?? 0);
       readModels[table] = { source: await count(sourceStore), target: await count(targetStore) };
@@ -160,6 +165,7 @@ export async function copyLog(
       readModels,
       dataKeys,
       mismatches,
+      notCompared,
     };
   } finally {
     await sourceStore.close();

@@ -21,7 +21,8 @@ try {
     console.error(`NOT VERIFIED: ${report.mismatches.length} difference(s), see "mismatches"`);
     process.exitCode = 1;
   } else {
-    console.error(`Verified: ${report.target.counts.events} events up to position ${report.head} copied at ${report.eventsPerSecond} events/s; every stream's state, read-model count and people's data keys agree.`);
+    const agree = report.notCompared.length === 0 ? "every stream's state, read-model count and people's data keys agree" : `every stream's state agrees; not compared, the source having moved on: ${report.notCompared.join(', ')}`;
+    console.error(`Verified: ${report.target.counts.events} events up to position ${report.head} copied at ${report.eventsPerSecond} events/s; ${agree}.`);
   }
 } catch (error) {
   console.error(`Copy failed: ${error instanceof Error ? error.message : String(error)}`);

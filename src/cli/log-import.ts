@@ -24,6 +24,7 @@ const file = required(options, 'in', 'FILE');
 const url = databaseOf(options);
 const keyFile = options.get('master-key-file');
 const started = Date.now();
+let install: { from: string; to: string } | undefined;
 try {
   const wrapping = wrappingKeyCollector();
   const header = await verifyLogFile(readLogFile(file), { sections: personalDataRecords, visit: wrapping.visit });
@@ -34,17 +35,21 @@ try {
     ...(typeof keyFile === 'string' ? { keyFile: { path: keyFile, explicit: true } } : {}),
     sourceHint: sourceKeyHint(header.source),
   });
-  if (plan.install) {
-    installKeyFile(plan.install.from, plan.install.to);
-    console.log(`Copied the master key file ${plan.install.from} to ${plan.install.to} (mode 0600): back it up apart from the database.`);
-  }
+  install = plan.install;
 } catch (error) {
   console.error(`Not imported: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-const target = await openRawDatabase(url);
+let target: Awaited<ReturnType<typeof openRawDatabase>> | undefined;
 try {
-  const result = await importLog(target, readLogFile(file), { sections: personalDataRecords });
+  target = await openRawDatabase(url);
+  // The key file goes beside the target only once the import found it empty (or holding part of this export).
+  const ready = () => {
+    if (!install) return;
+    installKeyFile(install.from, install.to);
+    console.log(`Copied the master key file ${install.from} to ${install.to} (mode 0600): back it up apart from the database.`);
+  };
+  const result = await importLog(target, readLogFile(file), { sections: personalDataRecords, ready });
   const seconds = (Date.now() - started) / 1000;
   if (result.alreadyComplete) console.log(`Export ${result.header.exportId} was already imported into this database: nothing to do.`);
   else {
@@ -58,5 +63,5 @@ try {
   console.error(`Import failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await target.close();
+  await target?.close();
 }

@@ -75,6 +75,8 @@ export interface ExportSource {
   readonly dialect: Dialect;
   readonly url: string;
   readonly sql: SqlExecutor;
+  /** When given, the whole export reads through one snapshot: a forget or a new key while it runs is all in or all out. */
+  beginSnapshot?(): Promise<{ readonly sql: SqlExecutor; end(): Promise<void> }>;
 }
 
 export interface ExportOptions {
@@ -86,8 +88,16 @@ export interface ExportOptions {
 
 /** The log file's lines, each with its newline. */
 export async function* exportLog(source: ExportSource, options: ExportOptions = {}): AsyncGenerator<string> {
+  const snapshot = source.beginSnapshot ? await source.beginSnapshot() : undefined;
+  try {
+    yield* exportFrom(source, snapshot?.sql ?? source.sql, options);
+  } finally {
+    await snapshot?.end();
+  }
+}
+
+async function* exportFrom(source: ExportSource, sql: SqlExecutor, options: ExportOptions): AsyncGenerator<string> {
   const sections = options.sections ?? [];
-  const { sql } = source;
   const [headRow] = await sql.query<Row>('SELECT "position" FROM log_head WHERE id = 1');
   const current = headRow ? toBigInt(headRow.position) : 0n;
   const head = options.upTo !== undefined && options.upTo < current ? options.upTo : current;
@@ -99,6 +109,7 @@ export async function* exportLog(source: ExportSource, options: ExportOptions = 
     [head, head, head],
   );
   // Section records are not bounded by the head: a key made after it is harmless, a tombstone made after it only forgets sooner.
+  // The header's section counts are as of now; the file may hold more (the trailer counts what it holds).
   const sectionCounts: Record<string, number> = {};
   for (const section of sections) sectionCounts[section.countName] = await section.count(sql);
   const checksums = new LogChecksums(sections);
@@ -158,13 +169,10 @@ export async function* exportLog(source: ExportSource, options: ExportOptions = 
   }
 
   for (const section of sections) {
-    // As many as the header counted (rows made meanwhile wait for the next export).
-    let left = sectionCounts[section.countName] ?? 0;
-    if (left === 0) continue;
-    for await (const line of section.lines(sql)) {
-      yield emit(line);
-      if (--left === 0) break;
-    }
+    // Every record read, not just as many as the header counted: rows made meanwhile may sort before
+    // others, and stopping at the count would then leave out a record that was there from the start
+    // (a person's data key). The trailer's counts are the file's; the header's were read first.
+    for await (const line of section.lines(sql)) yield emit(line);
   }
   yield `${JSON.stringify(checksums.trailer())}\n`;
 }

@@ -50,9 +50,9 @@ export interface LogSection<Line extends SectionLine = SectionLine> {
   readonly kind: string;
   /** Its name in the header's and trailer's counts. */
   readonly countName: string;
-  /** How many lines `lines` will yield (read first, for the header). */
+  /** How many lines there are when the export starts (for the header; the file may hold more, made meanwhile). */
   count(sql: SqlExecutor): Promise<number>;
-  /** Its lines, in a stable order (the export stops after `count` of them). */
+  /** Its lines, in a stable order (all of them are written, whatever `count` said). */
   lines(sql: SqlExecutor): AsyncIterable<Line>;
   /** Writes a batch on the target, inside the batch's transaction. Must be idempotent: a resumed import writes them again. */
   write(sql: SqlExecutor, lines: readonly Line[]): Promise<void>;

@@ -8,11 +8,18 @@
  * PostgreSQL) is never written anywhere.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { dialectOf } from '../eventstore/migrate.js';
 import { keyFileOf } from './index.js';
 import { installKeyFile } from './target-master-key.js';
 
 const APART = 'Store it apart from the backup: a leaked backup together with its master key opens the personal data of everyone forgotten after the backup was taken.';
+
+/** Where `backupMasterKey` will write the key file of a backup, if anywhere: checked before the backup is taken (never over an existing file). */
+export function backupKeyFileOf(databaseUrl: string, backupFile: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (dialectOf(databaseUrl) === 'postgresql' || env.LEDGER_MASTER_KEY || !existsSync(keyFileOf(databaseUrl))) return undefined;
+  return `${resolve(backupFile)}.master-key`;
+}
 
 /** Copies the key file beside a SQLite backup (`<backup>.master-key`, mode 0600) when the database has one; the lines to tell the operator. */
 export function backupMasterKey(databaseUrl: string, backupFile: string, env: Readonly<Record<string, string | undefined>>): string[] {

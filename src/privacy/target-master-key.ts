@@ -44,7 +44,7 @@ export interface TargetKeyPlan {
 /** Where the source's master key is, as the operator will look for it. */
 export function sourceKeyHint(source: { dialect: string; database: string }): string {
   return source.dialect === 'sqlite'
-    ? `the 64 hex digits in the source's key file ${sqlitePath(source.database)}.master-key, or the source's LEDGER_MASTER_KEY if it ran with one`
+    ? `the 64 hex digits in the source's key file ${sqlitePath(source.database)}.master-key, its first such line; any further ones in LEDGER_MASTER_KEY_PREVIOUS, comma-separated; or the source's LEDGER_MASTER_KEY if it ran with one`
     : `the source's LEDGER_MASTER_KEY`;
 }
 
@@ -70,7 +70,16 @@ export function planTargetMasterKey(check: TargetKeyCheck): TargetKeyPlan {
   if (fromEnv) {
     if (keyFile?.explicit) throw new MasterKeyMismatchError('--master-key-file is for a SQLite target without LEDGER_MASTER_KEY: LEDGER_MASTER_KEY is set, so it is the target\'s master key');
     const unknown = missing(wrappedBy, ids(fromEnv));
-    if (unknown.length > 0) throw new MasterKeyMismatchError(`People's data keys in the log are wrapped by master key ${unknown.join(', ')}, but LEDGER_MASTER_KEY is key ${masterKeyId(fromEnv[0]!)}: ${setEnv}, then run again`);
+    if (unknown.length > 0) {
+      // Some keys open (a rotation the source has not finished): the others' master keys go in LEDGER_MASTER_KEY_PREVIOUS.
+      const some = wrappedBy.length > unknown.length;
+      const given = fromEnv.map(masterKeyId).join(', ');
+      throw new MasterKeyMismatchError(
+        some
+          ? `People's data keys in the log are wrapped by master keys ${wrappedBy.join(', ')} (a key rotation not finished on the source), but LEDGER_MASTER_KEY and LEDGER_MASTER_KEY_PREVIOUS give only ${given}: put the source's older master key (${unknown.join(', ')}) in LEDGER_MASTER_KEY_PREVIOUS (${sourceHint}), then run again`
+          : `People's data keys in the log are wrapped by master key ${unknown.join(', ')}, but LEDGER_MASTER_KEY is key ${masterKeyId(fromEnv[0]!)}: ${setEnv}, then run again`,
+      );
+    }
     return { from: 'LEDGER_MASTER_KEY' };
   }
   if (dialectOf(targetUrl) === 'postgresql') {
