@@ -25,7 +25,7 @@ import { AUDIENCE, ISSUER, SECRET, bearer, hsToken } from './helpers/tokens.js';
 import { launchBrowser } from './helpers/browser.js';
 import { waitFor } from './helpers/pages.js';
 import { connectRaw } from './helpers/ws.js';
-import { before } from './helpers/deadline.js';
+import { before, until } from './helpers/deadline.js';
 import { subscribed } from './helpers/subscribe.js';
 
 /** What the database holds, as bytes a person could search (as in personal-data-at-rest.e2e.test.ts). */
@@ -90,7 +90,36 @@ describe('forget edges: SQLite file', () => {
   }, 60_000);
 });
 
-describe.each(backends)('forget review on %s', (backend) => {
+describe('forget edges: SQLite WAL held by a reader', () => {
+  it('answers a forget while a long reader holds the WAL, and truncates it once the reader is gone', async () => {
+    const db = await createDatabase('sqlite');
+    dbs.push(db);
+    const { server } = await startTestServer(db.url);
+    const path = sqlitePath(db.url);
+    const wal = () => (existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`) : Buffer.alloc(0));
+    try {
+      await ok(server.url, `mutation { registerUser(input: {userId: "rex", email: "rex@example.org", name: "Rex Held"}) { user { id } } }`);
+      const reader = new Database(path, { readonly: true, fileMustExist: true });
+      const wrapped = (reader.prepare(`SELECT wrapped_key FROM personal_data_keys WHERE subject_id = 'rex'`).get() as { wrapped_key: string }).wrapped_key;
+      // A reader that keeps its snapshot (as an export does) keeps the WAL from being truncated.
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM events').get();
+      try {
+        await ok(server.url, `mutation { forgetUser(input: {userId: "rex"}) { user { forgotten } } }`);
+        expect(wal().includes(wrapped), 'the WAL while the reader holds it').toBe(true);
+      } finally {
+        reader.exec('COMMIT');
+        reader.close();
+      }
+      // No further forget or checkpoint is needed: the server tries again by itself.
+      await until('the WAL truncated after the reader left', () => !wal().includes(wrapped));
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
+describe.each(backends)('forget edges on %s', (backend) => {
   it('seals a name or email that happens to start with "pd1:" (it stays plaintext and survives the forget)', async () => {
     const db = await createDatabase(backend);
     dbs.push(db);

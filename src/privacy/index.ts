@@ -28,6 +28,9 @@ export interface Privacy {
   close(): Promise<void>;
 }
 
+/** How long a forget waits for the WAL to be truncated before it answers (then it is done in the background). */
+const ERASE_WAIT_MS = 500;
+
 /** The key file of a SQLite database: next to it, named after it. */
 export const keyFileOf = (databaseUrl: string): string => `${sqlitePath(databaseUrl)}.master-key`;
 
@@ -79,14 +82,32 @@ export async function openPrivacy(config: Config, store: PrismaEventStore, catal
     const codec = new PersonalDataCodec(catalog, snapshots, keys);
     store.useCodec(codec);
     let closing: Promise<void> | undefined;
-    const eraseRemnants = async () => {
-      const erased = await table.eraseRemnants().catch((error: unknown) => {
+    let retry: NodeJS.Timeout | undefined;
+    const attempt = (withinMs: number) =>
+      table.eraseRemnants(withinMs).catch((error: unknown) => {
         log?.error({ err: error }, 'could not truncate the WAL after a forget');
         return false;
       });
-      if (!erased) log?.warn('the WAL still holds old pages after a forget (readers in the way): the next checkpoint that restarts it overwrites them');
+    // A long reader (an export's snapshot, say) can hold the WAL for minutes: the forget is answered after a
+    // short wait, and the truncation is tried again in the background, every second, until it is done.
+    const retryLater = () => {
+      if (retry || closing) return;
+      retry = setTimeout(async () => {
+        retry = undefined;
+        if (!closing && !(await attempt(100))) retryLater();
+      }, 1_000);
+      retry.unref();
     };
-    const privacy: Privacy = { codec, keys, master, eraseRemnants, close: () => (closing ??= table.close()) };
+    const eraseRemnants = async () => {
+      if (await attempt(ERASE_WAIT_MS)) return;
+      log?.warn('the WAL still holds old pages after a forget (a reader is in the way): truncating it again every second until it can');
+      retryLater();
+    };
+    const close = () => {
+      clearTimeout(retry);
+      return (closing ??= table.close());
+    };
+    const privacy: Privacy = { codec, keys, master, eraseRemnants, close };
     shared.set(store, privacy);
     return privacy;
   } catch (error) {

@@ -40,7 +40,7 @@ export interface KeyTable {
    * (SQLite: the WAL's old frames, by a checkpoint that truncates it; the pages themselves are wiped by
    * secure_delete). False when it could not be done in time (busy); nothing to do on PostgreSQL (see README).
    */
-  eraseRemnants(): Promise<boolean>;
+  eraseRemnants(withinMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -123,10 +123,10 @@ function sqliteKeyTable(path: string): KeyTable {
     wrappedByOthers: async (masterKeyId, after, limit) => others.all(masterKeyId, after, limit).map(toRow),
     rewrap: (subjectId, from, to, masterKeyId) => retryBusy(() => rewrap.run(to, masterKeyId, subjectId, from).changes === 1),
     masterKeyIds: async () => db.prepare<[], { id: string }>('SELECT DISTINCT master_key_id AS id FROM personal_data_keys WHERE wrapped_key IS NOT NULL').all().map((row) => row.id),
-    eraseRemnants: async () => {
+    eraseRemnants: async (withinMs) => {
       // TRUNCATE waits for no reader (this connection never waits): tried again while a reader or the
-      // checkpoint worker is in the way, for up to five seconds. Then the WAL is zero bytes long.
-      const deadline = Date.now() + 5_000;
+      // checkpoint worker is in the way, for up to `withinMs`. Then the WAL is zero bytes long.
+      const deadline = Date.now() + withinMs;
       for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
         try {
           const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;

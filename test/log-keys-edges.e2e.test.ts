@@ -1,7 +1,8 @@
 /**
- * Review of the operations tools that move people's data keys (log:export,
- * log:import, log:copy, db:backup): what an operator's slip or a race does
- * to keys, tombstones and error text.
+ * The operations tools that move people's data keys (log:export,
+ * log:import, log:copy, db:backup), at their edges: what an operator's slip
+ * or a race does to keys, tombstones and error text (each case a defect a
+ * review found, failing before its fix).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
