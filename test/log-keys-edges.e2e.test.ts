@@ -5,7 +5,7 @@
  * review found, failing before its fix).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -202,6 +202,8 @@ describe('log:import --master-key-file into a SQLite database that is not empty'
       expect(existsSync(keyFileOf(other.url))).toBe(false);
       const file = join(dir, 'not-empty.ndjson');
       expect((await cli('src/cli/log-export.ts', ['--out', file, '--database', source.url])).code).toBe(0);
+      // The export is owner-only (it holds balances, sealed personal data and wrapped keys).
+      expect(statSync(file).mode & 0o777).toBe(0o600);
       const imported = await cli('src/cli/log-import.ts', ['--in', file, '--database', other.url, '--master-key-file', keyFileOf(source.url)]);
       expect(imported.code).toBe(1);
       expect(imported.stderr).toMatch(/not empty/);

@@ -10,7 +10,8 @@ export const gzipped = (path: string) => path.endsWith('.gz');
 /** Writes `lines` to `path`; resolves once the file is complete on disk. */
 export async function writeLogFile(path: string, lines: AsyncIterable<string>, options: { gzip?: boolean } = {}): Promise<void> {
   const source = Readable.from(lines);
-  const file = createWriteStream(path);
+  // Owner-only, as the database itself should be: the file holds every balance, sealed personal data and wrapped keys.
+  const file = createWriteStream(path, { mode: 0o600 });
   if (options.gzip ?? gzipped(path)) await pipeline(source, createGzip(), file);
   else await pipeline(source, file);
 }
