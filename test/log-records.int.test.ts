@@ -50,7 +50,19 @@ describe.each(backends)('key records written on %s', (backend) => {
       ['cat', 'cat-key'],
     ]);
     expect(await dataKeyRecords.count(raw.sql)).toBe(3);
-    expect(await keyCounts(raw.sql)).toEqual({ keys: 1, tombstones: 2 });
+    expect(await keyCounts(raw.sql)).toMatchObject({ keys: 1, tombstones: 2 });
+  });
+
+  it('tells key rows apart by what they hold, not only by how many there are, in any order', async () => {
+    await raw.transaction((sql) => dataKeyRecords.write(sql, [key('dan', 'dan-key'), key('eve', 'eve-key')]));
+    const before = await keyCounts(raw.sql);
+    expect(before.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(await keyCounts(raw.sql)).toEqual(before);
+    // Two people's keys swapped (as a broken move might): the same counts, another digest.
+    await raw.sql.execute(`UPDATE personal_data_keys SET wrapped_key = CASE subject_id WHEN 'dan' THEN 'eve-key' ELSE 'dan-key' END WHERE subject_id IN ('dan', 'eve')`);
+    const swapped = await keyCounts(raw.sql);
+    expect({ keys: swapped.keys, tombstones: swapped.tombstones }).toEqual({ keys: before.keys, tombstones: before.tombstones });
+    expect(swapped.digest).not.toBe(before.digest);
   });
 
   it('moves the forget counter to the source\'s, then past it when written again, never back', async () => {

@@ -40,7 +40,7 @@ export interface CopyReport {
   /** Rows of each read-model table on both sides. */
   readonly readModels: Record<string, { source: number; target: number }>;
   /** People's data keys (wrapped) and tombstones (people forgotten) on both sides. */
-  readonly dataKeys: { source: { keys: number; tombstones: number }; target: { keys: number; tombstones: number } };
+  readonly dataKeys: { source: { keys: number; tombstones: number; digest: string }; target: { keys: number; tombstones: number; digest: string } };
   /** Every difference found; empty when the copy is verified. */
   readonly mismatches: string[];
   /** What was not compared because the source moved on past the copied head (it kept taking writes). */
@@ -151,7 +151,12 @@ export async function copyLog(
     const dataKeys = { source: await keyCounts(sourceStore.reader), target: await keyCounts(targetStore.reader) };
     // Keys are not bounded by the head: a source that kept registering people may hold more.
     if (sourceHead === head && json(dataKeys.source) !== json(dataKeys.target)) {
-      mismatches.push(`people's data keys: ${dataKeys.source.keys} keys and ${dataKeys.source.tombstones} tombstones on the source, ${dataKeys.target.keys} and ${dataKeys.target.tombstones} on the target`);
+      const counts = dataKeys.source.keys === dataKeys.target.keys && dataKeys.source.tombstones === dataKeys.target.tombstones;
+      mismatches.push(
+        counts
+          ? `people's data keys: as many on both sides (${dataKeys.source.keys} keys, ${dataKeys.source.tombstones} tombstones) but not the same rows (digest ${dataKeys.source.digest.slice(0, 16)} on the source, ${dataKeys.target.digest.slice(0, 16)} on the target)`
+          : `people's data keys: ${dataKeys.source.keys} keys and ${dataKeys.source.tombstones} tombstones on the source, ${dataKeys.target.keys} and ${dataKeys.target.tombstones} on the target`,
+      );
     }
     const done = Date.now();
     const seconds = { copy: (copied - started) / 1000, rebuild: (rebuilt - copied) / 1000, verify: (done - rebuilt) / 1000 };

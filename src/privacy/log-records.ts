@@ -15,6 +15,7 @@
  * already there or beyond: it always moves when people were forgotten, so
  * no process on the target keeps a key it cached before.
  */
+import { createHash } from 'node:crypto';
 import type { LogSection, SectionLine } from '../eventstore/log-file.js';
 import { toBigInt, toDate, toNumber } from '../eventstore/sql.js';
 import type { SqlExecutor } from '../eventstore/types.js';
@@ -113,10 +114,32 @@ export function wrappingKeyCollector(): { visit(line: SectionLine): void; ids():
   };
 }
 
-/** Keys and tombstones a database holds (what a copy's verification compares). */
-export async function keyCounts(sql: SqlExecutor): Promise<{ keys: number; tombstones: number }> {
-  const [row] = await sql.query<{ keys: unknown; tombstones: unknown }>(
-    'SELECT (SELECT COUNT(*) FROM personal_data_keys WHERE wrapped_key IS NOT NULL) AS keys, (SELECT COUNT(*) FROM personal_data_keys WHERE wrapped_key IS NULL) AS tombstones',
-  );
-  return { keys: toNumber(row?.keys ?? 0), tombstones: toNumber(row?.tombstones ?? 0) };
+/**
+ * Keys and tombstones a database holds (what a copy's verification compares): how many, and a digest of
+ * the rows themselves (who, which wrapped key, which master key), so keys that were altered or swapped in
+ * a move do not pass for equal. The digest is the XOR of each row's SHA-256: the same whatever order each
+ * database pages its rows in (collations differ), read a page at a time.
+ */
+export async function keyCounts(sql: SqlExecutor): Promise<{ keys: number; tombstones: number; digest: string }> {
+  const digest = Buffer.alloc(32);
+  let keys = 0;
+  let tombstones = 0;
+  for (let after: string | undefined; ; ) {
+    const rows = await sql.query<{ subject_id: string; wrapped_key: string | null; master_key_id: string | null }>(
+      `SELECT subject_id, wrapped_key, master_key_id FROM personal_data_keys${after === undefined ? '' : ' WHERE subject_id > ?'} ORDER BY subject_id LIMIT ${DIGEST_PAGE}`,
+      after === undefined ? [] : [after],
+    );
+    for (const row of rows) {
+      if (row.wrapped_key === null) tombstones++;
+      else keys++;
+      const hash = createHash('sha256').update(JSON.stringify([row.subject_id, row.wrapped_key, row.master_key_id])).digest();
+      for (let i = 0; i < 32; i++) digest[i]! ^= hash[i]!;
+    }
+    if (rows.length < DIGEST_PAGE) break;
+    after = rows[rows.length - 1]!.subject_id;
+  }
+  return { keys, tombstones, digest: digest.toString('hex') };
 }
+
+/** Key rows read per statement when digesting them. */
+const DIGEST_PAGE = 5_000;
