@@ -27,29 +27,20 @@
  * serialisation cheap: one lock round per batch, not per command.
  */
 import { batchCommitted, outcomeUnknown } from './outcome.js';
-import { commandKey, decide, nextTimestamp, type Decided, type StreamState, type WriteItem, type WriteResult } from './batch.js';
+import { decide, nextTimestamp, type Decided, type StreamState, type WriteItem, type WriteResult } from './batch.js';
 import { mergeStreams, ROLLED_BACK, serverErrorCode, type Prediction } from './prediction.js';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
-import { COMMAND_COLUMNS, toCommandRecord, type CommandRow } from './rows.js';
-import { carriedStatements, checkpointUpsert, claimedStatement, commandInserts, eventInserts, runTogether, snapshotInserts, type Statement } from './write-statements.js';
-import { adapterExecutor, inTransaction, toBigInt, toDate, toNumber, type Dialect } from './sql.js';
-import type { CommandRecord, InlineProjection, MultiStreamAppendRequest, SqlExecutor } from './types.js';
+import { probeCommands, probeStreams } from './append-probes.js';
+import { batchWrites, noticeOf, planOneStatement, type OneStatement, type PlanContext } from './one-statement.js';
+import { runTogether, type Statement } from './write-statements.js';
+import { adapterExecutor, inTransaction, toBigInt, toDate, type Dialect } from './sql.js';
+import type { InlineProjection, SqlExecutor } from './types.js';
 
-/** Streams probed per version query. */
-const PROBE_CHUNK = 100;
 /** writePredicted's answer when another writer had moved the head. */
 const HEAD_MOVED = Symbol('head moved');
 /** Thrown inside writeLockedFirst's transaction (rolling it back) when the batch cannot be one statement. */
 const NOT_PLANNED = new Error('not plannable as one statement');
 
-interface OneStatement {
-  statement: Statement;
-  batch: Decided;
-  /** The batch's streams after it. */
-  streams: Map<string, StreamState>;
-  /** The head's timestamp after it. */
-  lastTimestamp: Date;
-}
 
 export interface AppenderOptions {
   dialect: Dialect;
@@ -83,6 +74,8 @@ export class Appender {
   private lockFirst = 0;
   /** Versions of the streams this store wrote or probed last (checked under the head lock before use). */
   private streamsSeen = new Map<string, StreamState>();
+  /** What the one-statement plans need of this appender. */
+  private readonly plan: PlanContext;
 
   constructor(private readonly options: AppenderOptions) {
     this.dialect = options.dialect;
@@ -90,6 +83,7 @@ export class Appender {
     this.clock = options.clock;
     this.stats = options.stats;
     this.writer = adapterExecutor(options.dialect, options.adapter);
+    this.plan = { dialect: options.dialect, projections: options.projections, clock: options.clock, notifyChannel: options.notifyChannel };
   }
 
   /**
@@ -153,8 +147,8 @@ export class Appender {
       const timestamp = nextTimestamp(this.clock(), lastTimestamp);
 
       const appends = items.flatMap((item) => (item.kind === 'append' ? [item.request] : []));
-      const streams = await this.currentStreams(sql, appends);
-      const known = await this.knownCommands(sql, appends);
+      const streams = await probeStreams(sql, appends);
+      const known = await probeCommands(sql, appends);
       const batch = decide(items, startHead, timestamp, streams, known);
       sent.batch = batch;
 
@@ -166,9 +160,9 @@ export class Appender {
           else await projection.apply(sql, batch.events);
         }
       }
-      const writes = [...projected, ...this.batchWrites(items, batch, timestamp)];
+      const writes = [...projected, ...batchWrites(items, batch, timestamp, this.projections)];
       if (batch.events.length > 0) writes.push({ sql: 'UPDATE log_head SET "position" = ?, last_timestamp = ? WHERE id = 1', params: [batch.head, timestamp] });
-      await runTogether(sql, writes, this.notice(batch));
+      await runTogether(sql, writes, noticeOf(batch, this.options.notifyChannel));
       // Where the log is after this commit: the streams probed under the lock are exact, and so are
       // those known before if nobody committed in between (the head is where this store left it).
       const streamsAfter = before && before.head === startHead ? mergeStreams(before.streams, streams) : streams;
@@ -195,7 +189,7 @@ export class Appender {
   private async writePredicted(items: WriteItem[], sent: { batch?: Decided | undefined }): Promise<WriteResult[] | typeof HEAD_MOVED | undefined> {
     const predicted = this.prediction;
     if (!predicted) return undefined;
-    const plan = this.oneStatement(items, predicted.head, predicted.lastTimestamp, predicted.streams);
+    const plan = planOneStatement(items, predicted.head, predicted.lastTimestamp, predicted.streams, this.plan);
     if (!plan) return undefined;
     this.prediction = undefined;
     sent.batch = plan.batch;
@@ -244,7 +238,7 @@ export class Appender {
           'UPDATE log_head SET "position" = "position" WHERE id = 1 RETURNING "position", last_timestamp',
         );
         if (!headRow) throw new Error('The log head row is missing: the database was not migrated');
-        const found = this.oneStatement(items, toBigInt(headRow.position), toDate(headRow.last_timestamp), this.streamsSeen);
+        const found = planOneStatement(items, toBigInt(headRow.position), toDate(headRow.last_timestamp), this.streamsSeen, this.plan);
         if (!found) throw NOT_PLANNED;
         sent.batch = found.batch;
         await sql.execute(found.statement.sql, found.statement.params);
@@ -261,62 +255,6 @@ export class Appender {
     return plan.batch.results;
   }
 
-  /**
-   * The batch as one statement on the log as given (head, its timestamp, the
-   * versions of streams; a stream not given is taken to be at the expected
-   * version the request gives): `ledger_claim_head` first, checking under
-   * the head lock that the head and every stream are as given, then the
-   * writes. Undefined when it cannot be (a stream with nothing to go by, a
-   * read model that needs a read, too many parameters).
-   */
-  private oneStatement(items: WriteItem[], head: bigint, lastTimestamp: Date, known: ReadonlyMap<string, StreamState>): OneStatement | undefined {
-    // Read models that need a read inside the transaction cannot travel in one statement.
-    if (this.projections.some((projection) => !projection.appendStatements)) return undefined;
-    const streams = new Map<string, StreamState>();
-    const checks = new Map<string, StreamState>();
-    const parts = items.flatMap((item) => (item.kind === 'append' ? item.request.streams : []));
-    for (const { streamId, streamType, expectedVersion } of parts) {
-      if (checks.has(streamId)) continue;
-      const seen = known.get(streamId);
-      if (seen) {
-        streams.set(streamId, { ...seen });
-        checks.set(streamId, seen);
-      } else if (expectedVersion === 'any') {
-        return undefined; // Nothing to predict from: the locked path probes it.
-      } else {
-        const version = expectedVersion === 'no_stream' ? 0 : expectedVersion;
-        if (version > 0) streams.set(streamId, { version, type: streamType });
-        checks.set(streamId, { version, type: streamType });
-      }
-    }
-    const timestamp = nextTimestamp(this.clock(), lastTimestamp);
-    // Command ids are not predicted: one already recorded fails the statement on the primary key.
-    const batch = decide(items, head, timestamp, streams, new Map());
-    const moved = batch.events.length > 0;
-    const projected = moved ? this.projections.flatMap((projection) => projection.appendStatements!(this.dialect, batch.events)) : [];
-    const checked = [...checks];
-    const claim: Statement = {
-      sql: 'SELECT ledger_claim_head(?, ?, ?, ?, ?, ?) AS "position"',
-      params: [head, batch.head, moved ? timestamp : null, checked.map(([id]) => id), checked.map(([, stream]) => stream.version), checked.map(([, stream]) => stream.type)],
-    };
-    const statement = claimedStatement(claim, [...projected, ...this.batchWrites(items, batch, timestamp)], this.notice(batch));
-    return statement && { statement, batch, streams, lastTimestamp: moved ? timestamp : lastTimestamp };
-  }
-
-  /** The batch's inserts and checkpoints (the head update and read models are added by each path). */
-  private batchWrites(items: readonly WriteItem[], batch: Decided, timestamp: Date): Statement[] {
-    const snapshots = items.flatMap((item) => (item.kind === 'snapshot' ? [item.snapshot] : []));
-    const writes = [...carriedStatements(items, batch.results), ...eventInserts(batch.events), ...commandInserts(batch.commands, timestamp), ...snapshotInserts(snapshots, timestamp)];
-    if (batch.events.length > 0 && this.projections.length > 0) {
-      writes.push(checkpointUpsert(this.projections.map((projection) => projection.name), batch.head, timestamp));
-    }
-    return writes;
-  }
-
-  private notice(batch: Decided): { channel: string; head: bigint } | undefined {
-    return batch.events.length > 0 && this.options.notifyChannel ? { channel: this.options.notifyChannel, head: batch.head } : undefined;
-  }
-
   /** After a commit: remembers where the log now is (PostgreSQL; unknown after a lost connection), counts the commit, wakes listeners. */
   private committed(batch: Decided, prediction: Prediction | undefined): void {
     if (this.dialect === 'postgresql') {
@@ -326,36 +264,5 @@ export class Appender {
     }
     this.stats.commits++;
     if (batch.events.length > 0) this.options.onCommitted(batch.head);
-  }
-
-  private async currentStreams(sql: SqlExecutor, appends: readonly MultiStreamAppendRequest[]) {
-    const streams = new Map<string, { version: number; type: string }>();
-    const ids = [...new Set(appends.flatMap((request) => request.streams.map((part) => part.streamId)))];
-    for (let start = 0; start < ids.length; start += PROBE_CHUNK) {
-      const chunk = ids.slice(start, start + PROBE_CHUNK);
-      // One index probe per stream (newest version first), in both dialects.
-      const probes = chunk.map(
-        (_, i) => `SELECT * FROM (SELECT stream_id, version, stream_type FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1) AS s${i}`,
-      );
-      const rows = await sql.query<{ stream_id: string; version: unknown; stream_type: string }>(probes.join(' UNION ALL '), chunk);
-      for (const row of rows) streams.set(row.stream_id, { version: toNumber(row.version), type: row.stream_type });
-    }
-    return streams;
-  }
-
-  /** The batch's commands already recorded, keyed by `commandKey` (one primary-key probe each). */
-  private async knownCommands(sql: SqlExecutor, appends: readonly MultiStreamAppendRequest[]) {
-    const known = new Map<string, CommandRecord>();
-    const commands = new Map(appends.flatMap((request) => (request.command ? [[commandKey(request.command.actor, request.command.id), request.command] as const] : [])));
-    const keys = [...commands.values()];
-    for (let start = 0; start < keys.length; start += PROBE_CHUNK) {
-      const chunk = keys.slice(start, start + PROBE_CHUNK);
-      const rows = await sql.query<CommandRow>(
-        `SELECT ${COMMAND_COLUMNS} FROM processed_commands WHERE ${chunk.map(() => '(actor = ? AND command_id = ?)').join(' OR ')}`,
-        chunk.flatMap((command) => [command.actor, command.id]),
-      );
-      for (const row of rows) known.set(commandKey(row.actor, row.command_id), toCommandRecord(row));
-    }
-    return known;
   }
 }
