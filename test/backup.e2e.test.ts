@@ -9,7 +9,6 @@
  * so people's names read back; PostgreSQL's is LEDGER_MASTER_KEY, never in
  * the dump.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { summarizeLog } from '../src/eventstore/log-summary.js';
 import { compareStates } from '../src/cli/copy-log.js';
 import { keyFileOf } from '../src/privacy/index.js';
 import { masterKeyEnv, masterKeyHexOf, startTestServer } from './helpers/app.js';
+import { runCli } from './helpers/cli.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { until } from './helpers/deadline.js';
 import { ok } from './helpers/graphql.js';
@@ -30,16 +30,6 @@ import { ok } from './helpers/graphql.js';
 const dir = mkdtempSync(join(tmpdir(), 'ledger-backup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(script: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', LEDGER_MASTER_KEY: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Every account's read-model balance, and the same folded from the log. */
 async function balances(app: App) {
@@ -81,7 +71,7 @@ describe.each(backends)('online backup and restore drill, on %s', (backend) => {
         }
       });
       await until('deposits under way', () => acknowledged > 50);
-      const backup = await cli('src/cli/backup.ts', ['--out', file], { DATABASE_URL: db.url, ...masterKeyEnv(db.url) });
+      const backup = await runCli('src/cli/backup.ts', ['--out', file], { DATABASE_URL: db.url, ...masterKeyEnv(db.url) });
       const during = acknowledged;
       await until('more deposits after the backup', () => acknowledged > during + 50);
       stopping = true;
@@ -115,7 +105,7 @@ describe.each(backends)('online backup and restore drill, on %s', (backend) => {
       } else {
         restored = await createDatabase('postgresql');
         restoredUrl = restored.url;
-        const restore = await cli('src/cli/restore.ts', ['--in', file, '--database', restoredUrl], {});
+        const restore = await runCli('src/cli/restore.ts', ['--in', file, '--database', restoredUrl], {});
         expect(restore.stderr).toBe('');
         expect(restore.code).toBe(0);
       }

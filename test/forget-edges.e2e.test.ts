@@ -7,7 +7,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqlitePath } from '../src/eventstore/migrate.js';
 import { keyFileOf } from '../src/privacy/index.js';
@@ -19,6 +18,7 @@ import { spawnServer } from './helpers/process.js';
 import { createApp } from '../src/app.js';
 import { modules } from '../src/modules.js';
 import { forgetUser, registerUser } from '../src/users/use-cases.js';
+import { databaseBytes } from './helpers/database-bytes.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { gql, ok } from './helpers/graphql.js';
 import { AUDIENCE, ISSUER, SECRET, bearer, hsToken } from './helpers/tokens.js';
@@ -28,27 +28,6 @@ import { connectRaw } from './helpers/ws.js';
 import { before, until } from './helpers/deadline.js';
 import { subscribed } from './helpers/subscribe.js';
 
-/** What the database holds, as bytes a person could search (as in personal-data-at-rest.e2e.test.ts). */
-async function databaseBytes(db: TestDatabase): Promise<Buffer> {
-  if (db.backend === 'sqlite') {
-    const path = sqlitePath(db.url);
-    return Buffer.concat([path, `${path}-wal`, `${path}-journal`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
-  }
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const tables = (await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows.map((row) => row.tablename);
-    const dumps: string[] = [];
-    for (const table of tables) {
-      // A read model's shadow table (online rebuild) may go between the listing and the read.
-      const rows = await client.query(`SELECT * FROM "${table}"`).then((result) => result.rows, (error: { code?: string }) => (error.code === '42P01' ? [] : Promise.reject(error)));
-      dumps.push(JSON.stringify(rows, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)));
-    }
-    return Buffer.from(dumps.join('\n'), 'utf8');
-  } finally {
-    await client.end();
-  }
-}
 
 const dbs: TestDatabase[] = [];
 afterAll(async () => {

@@ -4,7 +4,6 @@
  * or a race does to keys, tombstones and error text (each case a defect a
  * review found, failing before its fix).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { openRawDatabase } from '../src/eventstore/raw-database.js';
 import { personalDataRecords } from '../src/privacy/log-records.js';
 import { keyFileOf } from '../src/privacy/index.js';
 import { readKeyFile, writeKeyFile } from '../src/privacy/master-key.js';
+import { runCli } from './helpers/cli.js';
 import { startTestServer } from './helpers/app.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { ok } from './helpers/graphql.js';
@@ -26,16 +26,6 @@ import { ok } from './helpers/graphql.js';
 const dir = mkdtempSync(join(tmpdir(), 'ledger-keys-review-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(script: string, args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', LEDGER_MASTER_KEY: '', LEDGER_MASTER_KEY_PREVIOUS: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const oneLine = (text: string) => {
   expect(text.trim().split('\n')).toHaveLength(1);
@@ -105,7 +95,7 @@ describe('a SQLite source that does not exist (a mistyped path)', () => {
   it('log:copy refuses in one line, creates nothing, and does not print Verified', async () => {
     const from = `file:${join(dir, 'typo', 'ledger.db')}`;
     const to = `file:${join(dir, 'copy-target.db')}`;
-    const copied = await cli('src/cli/log-copy.ts', ['--from', from, '--to', to]);
+    const copied = await runCli('src/cli/log-copy.ts', ['--from', from, '--to', to]);
     expect(copied.code).toBe(1);
     expect(oneLine(copied.stderr)).toMatch(/^Copy failed: .*does not exist/);
     expect(existsSync(join(dir, 'typo', 'ledger.db'))).toBe(false);
@@ -113,7 +103,7 @@ describe('a SQLite source that does not exist (a mistyped path)', () => {
   }, 60_000);
 
   it('log:export refuses in one line and creates nothing', async () => {
-    const exported = await cli('src/cli/log-export.ts', ['--out', join(dir, 'typo.ndjson'), '--database', `file:${join(dir, 'typo2.db')}`]);
+    const exported = await runCli('src/cli/log-export.ts', ['--out', join(dir, 'typo.ndjson'), '--database', `file:${join(dir, 'typo2.db')}`]);
     expect(exported.code).toBe(1);
     expect(oneLine(exported.stderr)).toMatch(/^Export failed: .*does not exist/);
     expect(existsSync(join(dir, 'typo2.db'))).toBe(false);
@@ -125,7 +115,7 @@ describe('one-line errors, no stack traces', () => {
     const source = await createDatabase('sqlite');
     try {
       await (await openRawDatabase(source.url)).close();
-      const exported = await cli('src/cli/log-export.ts', ['--out', join(dir, 'no', 'such', 'folder.ndjson'), '--database', source.url]);
+      const exported = await runCli('src/cli/log-export.ts', ['--out', join(dir, 'no', 'such', 'folder.ndjson'), '--database', source.url]);
       expect(exported.code).toBe(1);
       expect(oneLine(exported.stderr)).toMatch(/^Export failed: ENOENT/);
     } finally {
@@ -136,7 +126,7 @@ describe('one-line errors, no stack traces', () => {
   it.runIf(backends.includes('postgresql'))('log:export and log:import on a PostgreSQL database that does not exist', async () => {
     const missing = new URL(process.env.TEST_POSTGRES_URL!);
     missing.pathname = '/ledger_review_no_such_db';
-    const exported = await cli('src/cli/log-export.ts', ['--out', join(dir, 'pg.ndjson'), '--database', missing.toString()]);
+    const exported = await runCli('src/cli/log-export.ts', ['--out', join(dir, 'pg.ndjson'), '--database', missing.toString()]);
     expect(exported.code).toBe(1);
     expect(oneLine(exported.stderr)).toMatch(/^Export failed: .*does not exist/);
     // A valid (empty) file, so the import gets as far as opening its target.
@@ -144,9 +134,9 @@ describe('one-line errors, no stack traces', () => {
     try {
       await (await openRawDatabase(empty.url)).close();
       const file = join(dir, 'empty.ndjson');
-      const made = await cli('src/cli/log-export.ts', ['--out', file, '--database', empty.url]);
+      const made = await runCli('src/cli/log-export.ts', ['--out', file, '--database', empty.url]);
       expect(made.code).toBe(0);
-      const imported = await cli('src/cli/log-import.ts', ['--in', file, '--database', missing.toString()]);
+      const imported = await runCli('src/cli/log-import.ts', ['--in', file, '--database', missing.toString()]);
       expect(imported.code).toBe(1);
       expect(oneLine(imported.stderr)).toMatch(/^Import failed: .*does not exist/);
     } finally {
@@ -169,7 +159,7 @@ describe('db:backup beside an existing FILE.master-key', () => {
       const out = join(dir, 'backup.db');
       const stale = '# an older backup\'s key\n' + 'cd'.repeat(32) + '\n';
       writeFileSync(`${out}.master-key`, stale, { mode: 0o600 });
-      const backup = await cli('src/cli/backup.ts', ['--out', out, '--database', source.url]);
+      const backup = await runCli('src/cli/backup.ts', ['--out', out, '--database', source.url]);
       expect(backup.code).toBe(1);
       expect(oneLine(backup.stderr)).toMatch(/^Backup failed: .*backup\.db\.master-key exists already/);
       // Nothing half done: no backup without its key beside it, the other key file untouched.
@@ -201,10 +191,10 @@ describe('log:import --master-key-file into a SQLite database that is not empty'
       }
       expect(existsSync(keyFileOf(other.url))).toBe(false);
       const file = join(dir, 'not-empty.ndjson');
-      expect((await cli('src/cli/log-export.ts', ['--out', file, '--database', source.url])).code).toBe(0);
+      expect((await runCli('src/cli/log-export.ts', ['--out', file, '--database', source.url])).code).toBe(0);
       // The export is owner-only (it holds balances, sealed personal data and wrapped keys).
       expect(statSync(file).mode & 0o777).toBe(0o600);
-      const imported = await cli('src/cli/log-import.ts', ['--in', file, '--database', other.url, '--master-key-file', keyFileOf(source.url)]);
+      const imported = await runCli('src/cli/log-import.ts', ['--in', file, '--database', other.url, '--master-key-file', keyFileOf(source.url)]);
       expect(imported.code).toBe(1);
       expect(imported.stderr).toMatch(/not empty/);
       // "before anything is written": no key file of another log left beside it.
@@ -235,10 +225,10 @@ describe.runIf(backends.includes('postgresql'))('README "Moving from SQLite to P
       // README: LEDGER_MASTER_KEY=$(grep -v '^#' data/ledger.db.master-key | head -1)
       const lines = readFileSync(keyFileOf(source.url), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
       target = await createDatabase('postgresql');
-      const refused = await cli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], { LEDGER_MASTER_KEY: lines[0]! });
+      const refused = await runCli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], { LEDGER_MASTER_KEY: lines[0]! });
       expect(refused.code).toBe(1);
       expect(oneLine(refused.stderr)).toMatch(/LEDGER_MASTER_KEY_PREVIOUS/);
-      const copied = await cli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], { LEDGER_MASTER_KEY: lines[0]!, LEDGER_MASTER_KEY_PREVIOUS: lines.slice(1).join(',') });
+      const copied = await runCli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], { LEDGER_MASTER_KEY: lines[0]!, LEDGER_MASTER_KEY_PREVIOUS: lines.slice(1).join(',') });
       expect(copied.stderr).toMatch(/Verified/);
     } finally {
       await source.drop();
@@ -352,7 +342,7 @@ describe('log:export --out naming a file that exists', () => {
       }
       const keyFile = keyFileOf(source.url);
       const before = readFileSync(keyFile, 'utf8');
-      const exported = await cli('src/cli/log-export.ts', ['--out', keyFile, '--database', source.url]);
+      const exported = await runCli('src/cli/log-export.ts', ['--out', keyFile, '--database', source.url]);
       expect(exported.code).toBe(1);
       expect(oneLine(exported.stderr)).toMatch(/^Export failed: .*exists already/);
       expect(readFileSync(keyFile, 'utf8')).toBe(before);

@@ -7,7 +7,6 @@
  * import or copy whose target has the wrong master key, or none, is refused
  * with one line before anything is written; a version 1 file still imports.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { sqlitePath } from '../src/eventstore/migrate.js';
 import { keyFileOf } from '../src/privacy/index.js';
 import { writeKeyFile } from '../src/privacy/master-key.js';
 import { TEST_MASTER_KEY, masterKeyHexOf, startTestServer } from './helpers/app.js';
+import { runCli } from './helpers/cli.js';
 import { backends, createDatabase, type Backend, type TestDatabase } from './helpers/databases.js';
 import { errorCode, ok } from './helpers/graphql.js';
 import { connect } from './helpers/raw-sql.js';
@@ -28,17 +28,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A master key nobody wrapped anything with. */
 const WRONG_KEY = 'ab'.repeat(32);
 
-function cli(script: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    // No master key unless the test gives one (the variables of the test run's own environment are not the target's).
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', LEDGER_MASTER_KEY: '', LEDGER_MASTER_KEY_PREVIOUS: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Kim registered and updated; Fay registered, given an account, forgotten. */
 async function seed(url: string): Promise<void> {
@@ -119,7 +108,7 @@ describe.each(importPairs)('log:export + log:import with people, %s -> %s', (fro
       await server.close();
     }
     file = join(dir, `${from}-${to}.ndjson`);
-    const exported = await cli('src/cli/log-export.ts', ['--out', file], { DATABASE_URL: source.url });
+    const exported = await runCli('src/cli/log-export.ts', ['--out', file], { DATABASE_URL: source.url });
     expect(exported.stderr).toBe('');
     expect(exported.stdout).toMatch(/2 data keys \(wrapped\)/);
   }, 60_000);
@@ -148,7 +137,7 @@ describe.each(importPairs)('log:export + log:import with people, %s -> %s', (fro
   });
 
   it('refuses a target without the source\'s master key, in one line, writing nothing', async () => {
-    const missing = await cli('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url });
+    const missing = await runCli('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url });
     expect(missing.code).toBe(1);
     const message = oneLine(missing.stderr);
     if (to === 'postgresql') {
@@ -156,13 +145,13 @@ describe.each(importPairs)('log:export + log:import with people, %s -> %s', (fro
     } else {
       expect(message).toMatch(/and the target has no master key: give the source's key file with --master-key-file PATH \(it is copied to .*test\.db\.master-key\), or set LEDGER_MASTER_KEY/);
     }
-    const wrong = await cli('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url, LEDGER_MASTER_KEY: WRONG_KEY });
+    const wrong = await runCli('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url, LEDGER_MASTER_KEY: WRONG_KEY });
     expect(wrong.code).toBe(1);
     expect(oneLine(wrong.stderr)).toMatch(/^Not imported: People's data keys in the log are wrapped by master key [0-9a-f]{16}, but LEDGER_MASTER_KEY is key [0-9a-f]{16}: set LEDGER_MASTER_KEY to the source's master key/);
     if (to === 'sqlite') {
       const stray = join(dir, `${from}-${to}-stray.master-key`);
       writeKeyFile(stray, [Buffer.from(WRONG_KEY, 'hex')]);
-      const wrongFile = await cli('src/cli/log-import.ts', ['--in', file, '--master-key-file', stray], { DATABASE_URL: target.url });
+      const wrongFile = await runCli('src/cli/log-import.ts', ['--in', file, '--master-key-file', stray], { DATABASE_URL: target.url });
       expect(wrongFile.code).toBe(1);
       expect(oneLine(wrongFile.stderr)).toMatch(/which .*stray\.master-key does not hold/);
       expect(existsSync(keyFileOf(target.url))).toBe(false);
@@ -175,7 +164,7 @@ describe.each(importPairs)('log:export + log:import with people, %s -> %s', (fro
     const byFile = from === 'sqlite' && to === 'sqlite';
     const env: Record<string, string> = byFile ? {} : { LEDGER_MASTER_KEY: masterKeyHexOf(source.url) };
     const args = byFile ? ['--in', file, '--master-key-file', keyFileOf(source.url)] : ['--in', file];
-    const imported = await cli('src/cli/log-import.ts', args, { DATABASE_URL: target.url, ...env });
+    const imported = await runCli('src/cli/log-import.ts', args, { DATABASE_URL: target.url, ...env });
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/, 2 data keys; head \d+/);
@@ -183,7 +172,7 @@ describe.each(importPairs)('log:export + log:import with people, %s -> %s', (fro
       expect(imported.stdout).toMatch(/Copied the master key file .* \(mode 0600\)/);
       expect(statSync(keyFileOf(target.url)).mode & 0o777).toBe(0o600);
       // The same command again (as after an interruption): nothing twice, the key file it copied is accepted.
-      const again = await cli('src/cli/log-import.ts', args, { DATABASE_URL: target.url });
+      const again = await runCli('src/cli/log-import.ts', args, { DATABASE_URL: target.url });
       expect(again.stdout).toMatch(/already imported/);
     }
     const probe = await connect(to, target.url);
@@ -221,12 +210,12 @@ describe('log:copy with people, from SQLite', () => {
     try {
       const env: Record<string, string> = to === 'postgresql' ? { LEDGER_MASTER_KEY: masterKeyHexOf(source.url) } : {};
       if (to === 'postgresql') {
-        const refused = await cli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], {});
+        const refused = await runCli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], {});
         expect(refused.code).toBe(1);
         expect(oneLine(refused.stderr)).toMatch(/^Copy failed: A PostgreSQL target needs LEDGER_MASTER_KEY .*: set LEDGER_MASTER_KEY to the source's master key \(the 64 hex digits in the source's key file /);
         await expectUntouched(target);
       }
-      const copied = await cli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], env);
+      const copied = await runCli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], env);
       expect(copied.stderr).toMatch(/Verified: .*people's data keys agree/);
       expect(copied.code).toBe(0);
       const report = JSON.parse(copied.stdout);
@@ -275,7 +264,7 @@ describe.each(backends)('a version 1 log file (before data keys moved with the l
     const file = join(dir, `v1-${backend}.ndjson`);
     writeFileSync(file, [JSON.stringify(header), text, JSON.stringify(checksums.trailer())].join('\n') + '\n');
 
-    const imported = await cli('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url });
+    const imported = await runCli('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url });
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/Imported 1 events, 0 snapshots, 0 command ids \(a version 1 file: no data keys in it\)/);

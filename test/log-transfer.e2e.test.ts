@@ -5,7 +5,6 @@
  * with SIGKILL and run again resumes without a duplicate; a non-empty target
  * and a damaged file are refused.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { openEventStore } from '../src/eventstore/open.js';
 import { personalDataRecords } from '../src/privacy/log-records.js';
 import { masterKeyHexOf, startTestServer, testConfig } from './helpers/app.js';
 import { ok } from './helpers/graphql.js';
+import { startCli } from './helpers/cli.js';
 import { backends, createDatabase, type Backend, type TestDatabase } from './helpers/databases.js';
 import { until } from './helpers/deadline.js';
 import { connect } from './helpers/raw-sql.js';
@@ -149,17 +149,6 @@ describe.each(pairs)('log export and import, %s -> %s', (from, to) => {
   });
 });
 
-function run(script: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, exited };
-}
 
 describe.each(backends)('an import killed and run again, into %s', (backend) => {
   let source: TestDatabase;
@@ -186,11 +175,11 @@ describe.each(backends)('an import killed and run again, into %s', (backend) => 
 
   it('resumes where it stopped, never duplicating, through the CLI (gzip)', async () => {
     const file = join(dir, `resume-${backend}.ndjson.gz`);
-    const exported = await run('src/cli/log-export.ts', ['--out', file], { DATABASE_URL: source.url }).exited;
+    const exported = await startCli('src/cli/log-export.ts', ['--out', file], { DATABASE_URL: source.url }).exited;
     expect(exported.stderr).toBe('');
     expect(exported.stdout).toMatch(/Exported 25000 events \(head 25000\), 0 snapshots, 25 command ids/);
 
-    const first = run('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url });
+    const first = startCli('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url });
     // Polled on a plain connection (the import migrates the database first; this must not race it).
     await until(
       'part of the log imported',
@@ -209,11 +198,11 @@ describe.each(backends)('an import killed and run again, into %s', (backend) => 
     const killed = await first.exited;
     expect(killed.signal).toBe('SIGKILL');
 
-    const second = await run('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url }).exited;
+    const second = await startCli('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url }).exited;
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/resumed after position \d+/);
-    const third = await run('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url }).exited;
+    const third = await startCli('src/cli/log-import.ts', ['--in', file], { DATABASE_URL: target.url }).exited;
     expect(third.stdout).toMatch(/already imported/);
 
     const original = await exportTo(source.url, join(dir, `resume-${backend}-a.ndjson`));
@@ -257,7 +246,7 @@ describe.each(copyPairs)('log:copy %s -> %s', (from, to) => {
       await seed(app);
       // The source keeps serving (reads) while it is copied. A PostgreSQL target needs the source's master key.
       const key: Record<string, string> = to === 'postgresql' ? { LEDGER_MASTER_KEY: masterKeyHexOf(source.url) } : {};
-      const copied = await run('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], key).exited;
+      const copied = await startCli('src/cli/log-copy.ts', ['--from', source.url, '--to', target.url], key).exited;
       expect(copied.stderr).toMatch(/Verified: \d+ events up to position \d+ copied at \d+ events\/s/);
       expect(copied.code).toBe(0);
       const report = JSON.parse(copied.stdout);

@@ -8,16 +8,15 @@
  * when malformed, missing (PostgreSQL) or not the one the data was written
  * with, with one line and nothing served.
  */
-import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
-import pg from 'pg';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sqlitePath } from '../src/eventstore/migrate.js';
 import { keyFileOf } from '../src/privacy/index.js';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { modules } from '../src/modules.js';
 import { registerUser } from '../src/users/use-cases.js';
 import { testConfig } from './helpers/app.js';
+import { databaseBytes } from './helpers/database-bytes.js';
 import { backends, createDatabase, type TestDatabase } from './helpers/databases.js';
 import { ok } from './helpers/graphql.js';
 import { UNLIMITED, spawnServer, type ServerProcess } from './helpers/process.js';
@@ -32,23 +31,6 @@ async function stop(server: ServerProcess): Promise<void> {
   await server.exited;
 }
 
-/** What the database holds, as bytes a person could search. */
-async function databaseBytes(db: TestDatabase): Promise<Buffer> {
-  if (db.backend === 'sqlite') {
-    const path = sqlitePath(db.url);
-    return Buffer.concat([path, `${path}-wal`, `${path}-journal`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
-  }
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const tables = (await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows.map((row) => row.tablename);
-    const dumps: string[] = [];
-    for (const table of tables) dumps.push(JSON.stringify((await client.query(`SELECT * FROM "${table}"`)).rows, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)));
-    return Buffer.from(dumps.join('\n'), 'utf8');
-  } finally {
-    await client.end();
-  }
-}
 
 describe.each(backends)('personal data at rest on %s', (backend) => {
   const dbs: TestDatabase[] = [];
