@@ -27,6 +27,16 @@ const dir = mkdtempSync(join(tmpdir(), 'ledger-keys-review-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 
+/** A log with one person in it: Kim, registered through a server that is then closed. */
+async function registerKim(url: string): Promise<void> {
+  const { server } = await startTestServer(url);
+  try {
+    await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
+  } finally {
+    await server.close();
+  }
+}
+
 const oneLine = (text: string) => {
   expect(text.trim().split('\n')).toHaveLength(1);
   return text.trim();
@@ -148,12 +158,7 @@ describe('one-line errors, no stack traces', () => {
 describe('db:backup beside an existing FILE.master-key', () => {
   it('refuses before writing the backup, and leaves the existing key file alone', async () => {
     const source = await createDatabase('sqlite');
-    const { server } = await startTestServer(source.url);
-    try {
-      await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
-    } finally {
-      await server.close();
-    }
+    await registerKim(source.url);
     try {
       expect(existsSync(keyFileOf(source.url))).toBe(true);
       const out = join(dir, 'backup.db');
@@ -176,12 +181,7 @@ describe('log:import --master-key-file into a SQLite database that is not empty'
     const source = await createDatabase('sqlite');
     const other = await createDatabase('sqlite');
     try {
-      const { server } = await startTestServer(source.url);
-      try {
-        await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
-      } finally {
-        await server.close();
-      }
+      await registerKim(source.url);
       // Another log, whose servers run with LEDGER_MASTER_KEY (so no key file beside it).
       const { server: otherServer } = await startTestServer(other.url, { LEDGER_MASTER_KEY: 'ab'.repeat(32) });
       try {
@@ -211,12 +211,7 @@ describe.runIf(backends.includes('postgresql'))('README "Moving from SQLite to P
     const source = await createDatabase('sqlite');
     let target: TestDatabase | undefined;
     try {
-      const { server } = await startTestServer(source.url);
-      try {
-        await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
-      } finally {
-        await server.close();
-      }
+      await registerKim(source.url);
       // keys:rotate stopped half-way: the file holds the new key first, the old one (still wrapping Kim's key) after it.
       const old = readKeyFile(keyFileOf(source.url))[0]!;
       const fresh = Buffer.from('7f'.repeat(32), 'hex');
@@ -289,12 +284,7 @@ describe('a server started on a target whose import did not finish', () => {
     const source = await createDatabase('sqlite');
     const target = await createDatabase('sqlite');
     try {
-      const { server } = await startTestServer(source.url);
-      try {
-        await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
-      } finally {
-        await server.close();
-      }
+      await registerKim(source.url);
       const from = await openRawDatabase(source.url);
       const lines: string[] = [];
       try {
@@ -334,12 +324,7 @@ describe('log:export --out naming a file that exists', () => {
   it('refuses, leaving it as it was (a slip to the database\'s key file destroyed the master key)', async () => {
     const source = await createDatabase('sqlite');
     try {
-      const { server } = await startTestServer(source.url);
-      try {
-        await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
-      } finally {
-        await server.close();
-      }
+      await registerKim(source.url);
       const keyFile = keyFileOf(source.url);
       const before = readFileSync(keyFile, 'utf8');
       const exported = await runCli('src/cli/log-export.ts', ['--out', keyFile, '--database', source.url]);
@@ -357,12 +342,7 @@ describe('log:copy while the source keeps taking writes', () => {
     const source = await createDatabase('sqlite');
     const target = await createDatabase('sqlite');
     try {
-      const { server } = await startTestServer(source.url);
-      try {
-        await ok(server.url, `mutation { registerUser(input: {userId: "kim", email: "kim@example.com", name: "Kim"}) { user { id } } }`);
-      } finally {
-        await server.close();
-      }
+      await registerKim(source.url);
       // The source moves on between the copy and its verification (a write committed meanwhile).
       const moveOn = (message: string) => {
         if (message !== 'verifying') return;
