@@ -69,13 +69,21 @@ export interface Config {
   readonly dataKeyCacheSize: number;
 }
 
-/** The documented form of LEDGER_MASTER_KEY. */
-export const MASTER_KEY_HELP = '64 hex digits (32 random bytes, e.g. from `openssl rand -hex 32`)';
+/** The documented form of a master key (LEDGER_MASTER_KEY, and each line of a key file). */
+export const MASTER_KEY_FORMAT = '64 hex digits (32 random bytes, e.g. from `openssl rand -hex 32`)';
 
-function masterKey(env: Env): Config['masterKey'] {
+/** One master key as text: 64 hex digits. Undefined when malformed. */
+export function parseMasterKey(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  return /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : undefined;
+}
+
+/** LEDGER_MASTER_KEY and LEDGER_MASTER_KEY_PREVIOUS (comma-separated); undefined when not given. */
+export function masterKeysOf(env: Env): Config['masterKey'] {
   const parse = (name: string, raw: string): Buffer => {
-    if (!/^[0-9a-fA-F]{64}$/.test(raw.trim())) throw new ConfigError(name, `must be ${MASTER_KEY_HELP}`);
-    return Buffer.from(raw.trim(), 'hex');
+    const key = parseMasterKey(raw);
+    if (!key) throw new ConfigError(name, `must be ${MASTER_KEY_FORMAT}`);
+    return key;
   };
   const raw = env.LEDGER_MASTER_KEY;
   if (raw === undefined || raw === '') {
@@ -247,7 +255,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: boolean(env, 'GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
     logLevel,
     readyMaxProjectionLag: integer(env, 'READY_MAX_PROJECTION_LAG', 1000, 0, 1_000_000_000),
-    masterKey: masterKey(env),
+    masterKey: masterKeysOf(env),
     dataKeyCacheSize: integer(env, 'DATA_KEY_CACHE_SIZE', 10_000, 1, 10_000_000),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, MASTER_KEY_HELP, type Config } from '../config.js';
+import { ConfigError, MASTER_KEY_FORMAT, type Config } from '../config.js';
 import type { EventCatalog, PersonalFields } from '../domain/event-types.js';
 import { sqlitePath } from '../eventstore/migrate.js';
 import type { PrismaEventStore } from '../eventstore/prisma-store.js';
@@ -39,7 +39,7 @@ export function masterKeySource(config: Config, table: { hasKeys(): boolean } | 
   if (config.masterKey) return { kind: 'env', ...config.masterKey };
   // Several processes share a PostgreSQL database, and no file is next to it: the key comes from the environment.
   if (!config.databaseUrl.startsWith('file:')) {
-    throw new ConfigError('LEDGER_MASTER_KEY', `must be set on PostgreSQL (${MASTER_KEY_HELP}): personal data is encrypted with it`);
+    throw new ConfigError('LEDGER_MASTER_KEY', `must be set on PostgreSQL (${MASTER_KEY_FORMAT}): personal data is encrypted with it`);
   }
   const path = keyFileOf(config.databaseUrl);
   // A new key for a database whose data keys were wrapped by another would make all of it unreadable.

@@ -8,15 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { MASTER_KEY_FORMAT, parseMasterKey } from '../config.js';
 import { masterKeyId } from './seal.js';
-
-export const MASTER_KEY_FORMAT = '64 hex digits (32 random bytes, e.g. from `openssl rand -hex 32`)';
-
-/** One key as text: 64 hex digits. Undefined when malformed. */
-export function parseMasterKey(text: string): Buffer | undefined {
-  const trimmed = text.trim();
-  return /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : undefined;
-}
 
 export type MasterKeySource = { readonly kind: 'env'; readonly current: Buffer; readonly previous: readonly Buffer[] } | { readonly kind: 'file'; readonly path: string };
 

@@ -11,7 +11,8 @@ import { existsSync, linkSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dialectOf, sqlitePath } from '../eventstore/migrate.js';
 import { keyFileOf } from './index.js';
-import { parseMasterKey, readKeyFile, writeKeyFile, MASTER_KEY_FORMAT } from './master-key.js';
+import { ConfigError, masterKeysOf } from '../config.js';
+import { readKeyFile, writeKeyFile } from './master-key.js';
 import { masterKeyId } from './seal.js';
 
 export class MasterKeyMismatchError extends Error {
@@ -49,14 +50,14 @@ export function sourceKeyHint(source: { dialect: string; database: string }): st
 }
 
 function envKeys(env: TargetKeyCheck['env']): Buffer[] | undefined {
-  const current = env.LEDGER_MASTER_KEY;
-  if (!current) return undefined;
-  const texts = [current, ...(env.LEDGER_MASTER_KEY_PREVIOUS ?? '').split(',').filter((entry) => entry.trim() !== '')];
-  return texts.map((text, i) => {
-    const key = parseMasterKey(text);
-    if (!key) throw new MasterKeyMismatchError(`${i === 0 ? 'LEDGER_MASTER_KEY' : 'LEDGER_MASTER_KEY_PREVIOUS'} must be ${MASTER_KEY_FORMAT}`);
-    return key;
-  });
+  try {
+    const keys = masterKeysOf(env);
+    return keys && [keys.current, ...keys.previous];
+  } catch (error) {
+    // The same rule and words as a server's start, as this import's one-line refusal.
+    if (error instanceof ConfigError) throw new MasterKeyMismatchError(error.message.replace(/^Invalid configuration: /, ''));
+    throw error;
+  }
 }
 
 const ids = (keys: readonly Buffer[]) => new Set(keys.map(masterKeyId));
