@@ -77,18 +77,19 @@ export function openKeyTable(databaseUrl: string): KeyTable {
  * writer that holds the lock. So the connection never waits: a busy write
  * is tried again after a short pause, for up to ten seconds.
  */
-async function retryBusy<T>(write: () => T): Promise<T> {
-  const deadline = Date.now() + 10_000;
+async function retryBusy<T>(write: () => T, withinMs = 10_000): Promise<T> {
+  const deadline = Date.now() + withinMs;
   for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
     try {
       return write();
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_BUSY_SNAPSHOT') || Date.now() > deadline) throw error;
+      if (!BUSY.has((error as { code?: string }).code ?? '') || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 }
+
+const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
 
 function sqliteKeyTable(path: string): KeyTable {
   const db = new Database(path, { fileMustExist: true, timeout: 0 });
@@ -123,22 +124,14 @@ function sqliteKeyTable(path: string): KeyTable {
     wrappedByOthers: async (masterKeyId, after, limit) => others.all(masterKeyId, after, limit).map(toRow),
     rewrap: (subjectId, from, to, masterKeyId) => retryBusy(() => rewrap.run(to, masterKeyId, subjectId, from).changes === 1),
     masterKeyIds: async () => db.prepare<[], { id: string }>('SELECT DISTINCT master_key_id AS id FROM personal_data_keys WHERE wrapped_key IS NOT NULL').all().map((row) => row.id),
-    eraseRemnants: async (withinMs) => {
+    eraseRemnants: (withinMs) =>
       // TRUNCATE waits for no reader (this connection never waits): tried again while a reader or the
-      // checkpoint worker is in the way, for up to `withinMs`. Then the WAL is zero bytes long.
-      const deadline = Date.now() + withinMs;
-      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-        try {
-          const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-          if (result?.busy === 0) return true;
-        } catch (error) {
-          const code = (error as { code?: string }).code;
-          if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') throw error;
-        }
-        if (Date.now() > deadline) return false;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-      }
-    },
+      // checkpoint worker is in the way (it answers "busy"), for up to `withinMs`. Then the WAL is zero bytes long.
+      retryBusy(() => {
+        const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+        if (result?.busy !== 0) throw Object.assign(new Error('the WAL is in use'), { code: 'SQLITE_BUSY' });
+        return true;
+      }, withinMs).catch((error: { code?: string }) => (BUSY.has(error.code ?? '') ? false : Promise.reject(error))),
     close: async () => void db.close(),
   };
 }
